@@ -1,0 +1,129 @@
+"""Configuration read from the environment (see ../shared/contract.md, "Configuration")."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable ("1", "true", "yes", "on" count as yes)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value and value.strip() else default
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write the common `postgres://` and `postgresql://` forms; we drive psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'foia_portal.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    AGENCY_CODE = os.environ.get("AGENCY_CODE", "COPS")
+    AGENCY_NAME = os.environ.get(
+        "AGENCY_NAME", "Office of Community Oriented Policing Services (COPS Office)"
+    )
+    AGENCY_PARENT = os.environ.get("AGENCY_PARENT", "U.S. Department of Justice")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    FOIA_OFFICE_EMAIL = os.environ.get("FOIA_OFFICE_EMAIL")
+    FOIA_PUBLIC_LIAISON = os.environ.get(
+        "FOIA_PUBLIC_LIAISON", "FOIA Public Liaison, COPS Office, 145 N Street NE, Washington, DC 20530"
+    )
+    FOIA_PUBLIC_LIAISON_PHONE = os.environ.get("FOIA_PUBLIC_LIAISON_PHONE", "(800) 421-6770")
+    FOIA_PUBLIC_LIAISON_EMAIL = os.environ.get("FOIA_PUBLIC_LIAISON_EMAIL", "foia@cops.example.gov")
+    FOIA_PORTAL_SECRET = os.environ.get("FOIA_PORTAL_SECRET")
+
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE_DIR / "uploads")
+    MAX_ATTACHMENTS = 5
+    MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # the National FOIA Portal's per-file limit
+    # Five 20 MB files plus the form itself; anything larger is refused with 413 before parsing.
+    MAX_CONTENT_LENGTH = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024
+    # The FOIA.gov portal sends attachments base64-encoded inside JSON (4/3 larger).
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "foia-noreply@cops.example.gov")
+    MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
+    # Email is tried right after the commit that caused it (contract: "HTTP / Email").
+    MAIL_SEND_IMMEDIATELY = env_bool("MAIL_SEND_IMMEDIATELY", True)
+    OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SUBMISSIONS = os.environ.get("RATELIMIT_SUBMISSIONS", "10 per hour")
+    RATELIMIT_STATUS_LOOKUPS = os.environ.get("RATELIMIT_STATUS_LOOKUPS", "20 per 10 minutes")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per 5 minutes")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a long form must not expire while a citizen writes it
+
+    # Business hours end at 5 p.m. US Eastern: later receipts count from the next business day.
+    BUSINESS_DAY_ENDS_HOUR = 17
+    FAQ_PAGE_SIZE = 10
+    QUEUE_PAGE_SIZE = 50
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_SEND_IMMEDIATELY = False
+    MAIL_SUPPRESS_SEND = False
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without the settings production cannot do without."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"production configuration needs {', '.join(missing)} to be set")
+        if os.environ["SECRET_KEY"] in {"dev", "secret", "changeme", "change-me"} or len(
+            os.environ["SECRET_KEY"]
+        ) < 32:
+            raise RuntimeError("SECRET_KEY must be a random value of at least 32 characters")
+
+
+def config_for_environment() -> type[Config]:
+    """Pick the configuration class from FLASK_ENV / FOIA_PORTAL_CONFIG."""
+    name = (os.environ.get("FOIA_PORTAL_CONFIG") or os.environ.get("FLASK_ENV") or "development")
+    return {
+        "production": ProductionConfig,
+        "testing": TestingConfig,
+    }.get(name.strip().lower(), DevelopmentConfig)

@@ -1,0 +1,5 @@
+"""`flask users …` commands."""
+
+from flask.cli import AppGroup
+
+users_cli = AppGroup("users", help="users commands")

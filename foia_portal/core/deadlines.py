@@ -1,0 +1,178 @@
+"""The statutory clock: business days, federal holidays, tolling and extensions.
+
+One module answers every deadline question, for pages, emails, the API, the queue and the report.
+
+- 20 working days (Saturdays, Sundays and legal public holidays excepted) from receipt:
+  5 U.S.C. § 552(a)(6)(A)(i).
+- A request that arrives after business hours or on a non-business day is received the next
+  business day (DOJ practice).
+- The clock stops while the office waits for the requester (§ 552(a)(6)(A)(ii)): business days
+  on hold are not counted. Convention: a pause from day A to day B stops the clock for the
+  business days after A up to and including B, so a same-day pause and resume costs nothing.
+- Unusual circumstances add 10 working days (§ 552(a)(6)(B)(i)).
+- Expedited processing is decided within 10 calendar days (§ 552(a)(6)(E)(ii)(I)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+EASTERN = ZoneInfo("America/New_York")
+RESPONSE_BUSINESS_DAYS = 20
+EXTENSION_BUSINESS_DAYS = 10
+EXPEDITED_DECISION_CALENDAR_DAYS = 10
+BUSINESS_DAY_ENDS_HOUR = 17
+
+
+@lru_cache(maxsize=64)
+def _holidays_for_year(year: int) -> dict[date, str]:
+    # Federal holidays with observed dates (a Saturday holiday is observed the Friday before,
+    # a Sunday holiday the Monday after); 5 U.S.C. § 6103.
+    return dict(holidays.country_holidays("US", years=year, observed=True))
+
+
+def federal_holiday(day: date) -> str | None:
+    """The name of the federal holiday observed on `day`, or None."""
+    # A holiday observed on 31 December belongs to the next year's New Year's Day.
+    return _holidays_for_year(day.year).get(day) or _holidays_for_year(day.year + 1).get(day)
+
+
+def is_business_day(day: date) -> bool:
+    return day.weekday() < 5 and federal_holiday(day) is None
+
+
+def next_business_day(day: date) -> date:
+    """The first business day strictly after `day`."""
+    day += timedelta(days=1)
+    while not is_business_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_business_days(start: date, count: int) -> date:
+    """The `count`-th business day after `start` (`start` itself is day 0)."""
+    day = start
+    for _ in range(count):
+        day = next_business_day(day)
+    return day
+
+
+def business_days_between(start: date, end: date) -> int:
+    """Business days after `start` up to and including `end`; negative when `end` is earlier."""
+    if end < start:
+        return -business_days_between(end, start)
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            count += 1
+    return count
+
+
+def holidays_between(start: date, end: date) -> list[tuple[date, str]]:
+    """Federal holidays falling on weekdays after `start` up to and including `end`."""
+    found, day = [], start
+    while day < end:
+        day += timedelta(days=1)
+        name = federal_holiday(day)
+        if name and day.weekday() < 5:
+            found.append((day, name))
+    return found
+
+
+def received_date_for(
+    submitted_at: datetime, business_day_ends_hour: int = BUSINESS_DAY_ENDS_HOUR
+) -> date:
+    """The business day a request counts as received: after hours or off days roll forward."""
+    local = submitted_at.astimezone(EASTERN)
+    day = local.date()
+    if not is_business_day(day) or local.hour >= business_day_ends_hour:
+        return next_business_day(day)
+    return day
+
+
+def fiscal_year_for(moment: datetime | date) -> int:
+    """The federal fiscal year (1 October to 30 September) of a moment, in US Eastern time."""
+    day = moment.astimezone(EASTERN).date() if isinstance(moment, datetime) else moment
+    return day.year + 1 if day.month >= 10 else day.year
+
+
+def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
+    """First and last day of a federal fiscal year."""
+    return date(fiscal_year - 1, 10, 1), date(fiscal_year, 9, 30)
+
+
+def today_eastern() -> date:
+    """Today's date at the office (US Eastern time), whatever the server's time zone."""
+    return datetime.now(EASTERN).date()
+
+
+def expedited_decision_due(received: date) -> date:
+    return received + timedelta(days=EXPEDITED_DECISION_CALENDAR_DAYS)
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A time the clock was stopped: from `start` to `end` (None while still on hold)."""
+
+    start: date
+    end: date | None = None
+    reason: str = "clarification"
+
+    def business_days(self, today: date) -> int:
+        return max(0, business_days_between(self.start, self.end or today))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date with everything needed to explain how it was worked out."""
+
+    received_date: date
+    due_date: date
+    base_business_days: int = RESPONSE_BUSINESS_DAYS
+    extension_business_days: int = 0
+    paused_business_days: int = 0
+    pauses: tuple[Pause, ...] = ()
+    holidays_skipped: tuple[tuple[date, str], ...] = field(default=())
+
+    @property
+    def total_business_days(self) -> int:
+        return self.base_business_days + self.extension_business_days + self.paused_business_days
+
+
+def compute_deadline(
+    received: date,
+    pauses: Iterable[Pause] = (),
+    extension_business_days: int = 0,
+    today: date | None = None,
+) -> Deadline:
+    """The statutory due date: 20 business days, plus any extension, plus business days on hold."""
+    today = today or today_eastern()
+    pauses = tuple(pauses)
+    paused = sum(p.business_days(today) for p in pauses)
+    total = RESPONSE_BUSINESS_DAYS + extension_business_days + paused
+    due = add_business_days(received, total)
+    return Deadline(
+        received_date=received,
+        due_date=due,
+        extension_business_days=extension_business_days,
+        paused_business_days=paused,
+        pauses=pauses,
+        holidays_skipped=tuple(holidays_between(received, due)),
+    )
+
+
+def business_days_left(due: date, today: date) -> int:
+    """Business days from `today` to `due`: 0 on the due date, negative once it has passed."""
+    return business_days_between(today, due)
+
+
+def business_days_used(received: date, end: date, pauses: Sequence[Pause] = ()) -> int:
+    """Business days the office took from receipt to `end`, not counting days on hold."""
+    return max(0, business_days_between(received, end) - sum(p.business_days(end) for p in pauses))

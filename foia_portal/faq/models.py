@@ -1,0 +1,74 @@
+"""FAQ categories, articles, helpfulness votes and the suggestions shown before filing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from foia_portal.core.types import UTCDateTime, utcnow
+from foia_portal.extensions import db
+
+
+class FaqCategory(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    faqs: Mapped[list[Faq]] = relationship(back_populates="category", order_by="Faq.position")
+
+    def __repr__(self) -> str:
+        return f"<FaqCategory {self.slug}>"
+
+
+class Faq(db.Model):
+    __table_args__ = (sa.Index("ix_faq_category_published_position", "category_id", "published", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("faq_category.id"))
+    slug: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    question: Mapped[str] = mapped_column(sa.String(500))
+    answer: Mapped[str] = mapped_column(sa.Text)  # Markdown, as written by staff
+    # Rendered and sanitised once when saved, so that reading an article costs no Markdown work.
+    answer_html: Mapped[str] = mapped_column(sa.Text, default="")
+    # Plain text of the answer, what the full-text index covers.
+    answer_text: Mapped[str] = mapped_column(sa.Text, default="")
+    published: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    helpful_yes: Mapped[int] = mapped_column(default=0)
+    helpful_no: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    category: Mapped[FaqCategory] = relationship(back_populates="faqs", lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Faq {self.slug}>"
+
+
+class FaqVote(db.Model):
+    """One browser's vote on one article (the voter is a random id kept in a cookie)."""
+
+    faq_id: Mapped[int] = mapped_column(sa.ForeignKey("faq.id", ondelete="CASCADE"), primary_key=True)
+    voter: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    helpful: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<FaqVote {self.faq_id} {self.helpful}>"
+
+
+class FaqSuggestion(db.Model):
+    """FAQ answers shown to someone writing a request, and whether they then filed anyway."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_token: Mapped[str] = mapped_column(sa.String(64), index=True)
+    query: Mapped[str] = mapped_column(sa.String(500))
+    faq_slugs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("foia_request.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<FaqSuggestion {self.id}>"

@@ -1,0 +1,5 @@
+"""FAQ pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("faq", __name__)

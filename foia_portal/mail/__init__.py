@@ -1,0 +1,1 @@
+"""Outgoing email: the outbox, the sender and the worker command."""

@@ -1,0 +1,74 @@
+"""Error answers: JSON `{"error": …}` under /api/, a plain-language HTML page elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+MESSAGES = {
+    400: ("Bad request", "We could not understand what your browser sent. Please go back and try again."),
+    401: ("Sign-in required", "You need to sign in to see this page."),
+    403: ("Not allowed", "Your account is not allowed to do this. Ask an administrator if you need it."),
+    404: ("Page not found", "We could not find that page. Check the address, or start from the home page."),
+    405: ("Not allowed", "That kind of request is not allowed at this address."),
+    409: ("Changed in the meantime", "This changed while you were looking at it. Reload the page and try again."),
+    413: (
+        "Too large",
+        "What you sent is larger than we accept. You can attach up to 5 files of up to 20 MB each. "
+        "Make the files smaller, or send fewer, and submit again.",
+    ),
+    415: ("Unsupported type", "We do not accept content of that type here."),
+    422: ("Check your entry", "Some of what you entered needs correcting."),
+    429: (
+        "Too many attempts",
+        "You have made too many requests in a short time. Please wait a few minutes and try again.",
+    ),
+    500: (
+        "Something went wrong",
+        "Something went wrong on our side. Please try again later; if it keeps happening, contact "
+        "the FOIA Public Liaison.",
+    ),
+    503: (
+        "Temporarily unavailable",
+        "This service is temporarily unavailable. Please try again in a few minutes. If you were "
+        "submitting a request, it was not filed: submit it again once the service is back.",
+    ),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, (str(code), detail or ""))
+    if wants_json():
+        return jsonify(error=detail or message), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        detail = error.description if wants_json() and error.code not in MESSAGES else None
+        response = error_response(error.code, detail)
+        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response[0].headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error: Exception):
+        # The database went away (restart, network): say so plainly, never a stack trace.
+        from foia_portal.extensions import db
+
+        db.session.rollback()
+        current_app.logger.error("database unavailable: %s", type(error).__name__)
+        return error_response(ServiceUnavailable.code)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error: InternalServerError):
+        return error_response(500)

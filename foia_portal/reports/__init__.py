@@ -1,0 +1,1 @@
+"""The Annual FOIA Report and the office's dashboard figures."""

@@ -1,0 +1,1 @@
+"""FOIA request intake: the form, the requester's confirmation and status pages."""

@@ -1,0 +1,261 @@
+"""The FOIA request form: the one rule set for the HTML form, the JSON API and staff entry.
+
+The field names are the contract's (../shared/contract.md, "Request fields"). The API feeds JSON
+through this same form (see `validate_request_json`), and the OpenAPI schema is generated from it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    Field,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
+
+from foia_portal.core.text import has_control_characters, strip_text
+from foia_portal.core.vocabulary import (
+    FEE_CATEGORY_LABELS,
+    DeliveryFormat,
+)
+
+DESCRIPTION_MIN = 20
+DESCRIPTION_MAX = 10_000  # the National FOIA Portal's text limit
+REASON_MAX = 10_000
+
+FEE_CATEGORY_CHOICES = [(value.value, label) for value, label in FEE_CATEGORY_LABELS.items()]
+DELIVERY_CHOICES = [
+    (DeliveryFormat.ELECTRONIC.value, "Electronic (download or email)"),
+    (DeliveryFormat.PAPER.value, "Paper copies by mail"),
+]
+
+
+def no_control_characters(form, field):
+    if isinstance(field.data, str) and has_control_characters(
+        field.data, allow_newlines=isinstance(field, TextAreaField)
+    ):
+        raise StopValidation("Remove the invisible control characters from this field.")
+
+
+def real_email(form, field):
+    if not field.data:
+        return
+    try:
+        # Deliverability (a DNS look-up) is not checked: it would slow every submission and fail
+        # offline; a mistyped domain still gets a syntax or a bounce.
+        result = validate_email(field.data, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise StopValidation(f"Enter a valid email address, like name@example.com ({error}).") from None
+    field.data = result.normalized
+
+
+def required_when(checkbox: str, message: str):
+    """A reason is required when its box is ticked."""
+
+    def check(form, field):
+        if form[checkbox].data and not (field.data or "").strip():
+            raise StopValidation(message)
+
+    return check
+
+
+TEXT = [strip_text]
+
+
+class FoiaRequestForm(FlaskForm):
+    """Every field a requester sends, grouped as the National FOIA Portal groups them."""
+
+    class Meta:
+        # Anonymous public form: no session, so no session-bound CSRF token. Double submission is
+        # prevented by `form_token`; see docs/security.md.
+        csrf = False
+
+    # Contact
+    first_name = StringField(
+        "First name", filters=TEXT,
+        validators=[DataRequired("Enter your first name."), Length(max=100), no_control_characters],
+    )
+    last_name = StringField(
+        "Last name", filters=TEXT,
+        validators=[DataRequired("Enter your last name."), Length(max=100), no_control_characters],
+    )
+    email = EmailField(
+        "Email address", filters=TEXT,
+        description="We send your tracking number and every update here.",
+        validators=[DataRequired("Enter your email address."), Length(max=254),
+                    no_control_characters, real_email],
+    )
+    phone = TelField(
+        "Phone number", filters=TEXT, description="Optional. In case we need to reach you quickly.",
+        validators=[Optional(), Length(max=40), no_control_characters,
+                    Regexp(r"^[0-9+().\- x]*$", message="Use digits, spaces and + ( ) - only.")],
+    )
+    organization = StringField(
+        "Organization", filters=TEXT,
+        description="Optional. The news outlet, school, company or group you file for, if any.",
+        validators=[Optional(), Length(max=200), no_control_characters],
+    )
+    street = StringField("Street address", filters=TEXT,
+                         description="Optional, but needed if you want paper copies.",
+                         validators=[Optional(), Length(max=200), no_control_characters])
+    city = StringField("City", filters=TEXT,
+                       validators=[Optional(), Length(max=100), no_control_characters])
+    state = StringField("State, territory or province", filters=TEXT,
+                        validators=[Optional(), Length(max=100), no_control_characters])
+    zip_code = StringField("ZIP or postal code", filters=TEXT,
+                           validators=[Optional(), Length(max=20), no_control_characters])
+    country = StringField("Country", filters=TEXT,
+                          validators=[Optional(), Length(max=100), no_control_characters])
+
+    # Description
+    description = TextAreaField(
+        "Describe the records you want", filters=TEXT,
+        description=(
+            "Be as specific as you can: the subject, names of people, places or programs, the kind "
+            "of record (emails, grant files, reports), and a time period. We can search only for "
+            "records that already exist; we cannot answer questions or create records."
+        ),
+        validators=[
+            DataRequired("Describe the records you want."),
+            Length(min=DESCRIPTION_MIN, max=DESCRIPTION_MAX,
+                   message=f"Describe the records in {DESCRIPTION_MIN} to {DESCRIPTION_MAX:,} characters."),
+            no_control_characters,
+        ],
+    )
+    date_from = DateField("Records from (date)", validators=[Optional()],
+                          description="Optional. The earliest date of the records you want.")
+    date_to = DateField("Records to (date)", validators=[Optional()],
+                        description="Optional. The latest date of the records you want.")
+
+    # Supporting documents (HTML form only; validated by content in uploads.py)
+    attachments = MultipleFileField(
+        "Supporting documents",
+        description="Optional. Up to 5 files, 20 MB each: PDF, PNG, JPEG, plain text or Word (DOCX).",
+    )
+
+    # Fees
+    fee_category = RadioField(
+        "Which best describes you?", choices=FEE_CATEGORY_CHOICES,
+        description="This decides which fees, if any, apply. Most individuals choose “All other requesters”.",
+        validators=[InputRequired("Choose the description that fits you.")],
+    )
+    fee_limit = DecimalField(
+        "The most you agree to pay, in US dollars", places=2,
+        description="Optional. We will contact you before charging more than this. We charge nothing under $25.",
+        validators=[Optional(), NumberRange(min=0, max=1_000_000,
+                                            message="Enter an amount of $0 or more.")],
+    )
+    fee_waiver = BooleanField("I am asking for a fee waiver")
+    fee_waiver_reason = TextAreaField(
+        "Why should fees be waived?", filters=TEXT,
+        description="Explain how the records will add to the public's understanding of what the government does, and that the request is not mainly in your commercial interest.",
+        validators=[required_when("fee_waiver", "Explain why fees should be waived, or untick the fee waiver box."),
+                    Length(max=REASON_MAX), no_control_characters],
+    )
+
+    # Expedited processing
+    expedited = BooleanField("I am asking for expedited processing")
+    expedited_reason = TextAreaField(
+        "What is the compelling need?", filters=TEXT,
+        description="For example, an imminent threat to someone’s life or safety, or an urgent need to inform the public about federal government activity if your work is disseminating information.",
+        validators=[required_when("expedited", "Explain the compelling need, or untick the expedited processing box."),
+                    Length(max=REASON_MAX), no_control_characters],
+    )
+    expedited_certified = BooleanField(
+        "I certify that my statement of compelling need is true and correct to the best of my knowledge and belief."
+    )
+
+    delivery_format = RadioField("How would you like the records?", choices=DELIVERY_CHOICES,
+                                 default=DeliveryFormat.ELECTRONIC.value,
+                                 validators=[Optional()])
+
+    # Spam trap: people never see it; bots fill it in.
+    website = StringField("Leave this field empty")
+    # One-time token: a double click or a retried POST files one request, not two.
+    form_token = HiddenField()
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date cannot be before the start date.")
+
+    def validate_expedited_certified(self, field):
+        if self.expedited.data and not field.data:
+            raise ValidationError("Tick the box to certify that your statement is true.")
+
+    def request_fields(self) -> dict[str, Any]:
+        """The validated values, keyed by the contract's field names."""
+        return {name: self[name].data for name in REQUEST_FIELDS}
+
+
+# The contract's request fields, in order (attachments travel separately).
+REQUEST_FIELDS = (
+    "first_name", "last_name", "email", "phone", "organization", "street", "city", "state",
+    "zip_code", "country", "description", "date_from", "date_to", "fee_category", "fee_limit",
+    "fee_waiver", "fee_waiver_reason", "expedited", "expedited_reason", "delivery_format",
+)  # fmt: skip
+# Accepted in JSON bodies (the certification travels with the expedited reason).
+JSON_FIELDS = REQUEST_FIELDS + ("expedited_certified",)
+
+
+def json_type_error(field: Field, value: Any) -> str | None:
+    """What is wrong with the JSON type of `value` for `field`, or None."""
+    if value is None:
+        return None
+    if isinstance(field, BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    if isinstance(field, DecimalField):
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+            return "Must be a number."
+        return None
+    return None if isinstance(value, str) else "Must be a string."
+
+
+def validate_request_json(payload: Any) -> tuple[FoiaRequestForm, dict[str, list[str]]]:
+    """Validate a JSON request body with the form's rules; returns the form and field errors."""
+    if not isinstance(payload, dict):
+        form = FoiaRequestForm(formdata=MultiDict(), meta={"csrf": False})
+        return form, {"_body": ["The body must be a JSON object with the request fields."]}
+    probe = FoiaRequestForm(formdata=None, meta={"csrf": False})
+    errors: dict[str, list[str]] = {}
+    formdata = MultiDict()
+    for key, value in payload.items():
+        if key not in JSON_FIELDS:
+            errors[key] = ["Unknown field."]
+            continue
+        problem = json_type_error(probe[key], value)
+        if problem:
+            errors[key] = [problem]
+        elif value is True:
+            formdata[key] = "y"
+        elif value is None or value is False:
+            continue
+        else:
+            formdata[key] = str(value)
+    form = FoiaRequestForm(formdata=formdata, meta={"csrf": False})
+    form.validate()
+    for name, messages in form.errors.items():
+        errors.setdefault(name, []).extend(messages)
+    return form, errors

@@ -1,0 +1,42 @@
+"""Signed status links: the requester's key to their request, sent in every email.
+
+Bound to the request and to a nonce stored with it: staff revoke every link sent so far by
+changing the nonce. No expiry, since requests can stay open for months.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+
+SALT = "foia-portal.status-link"
+
+
+def new_link_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def status_token(foia_request) -> str:
+    return _serializer().dumps([foia_request.id, foia_request.status_link_nonce])
+
+
+def read_status_token(token: str) -> tuple[int, str] | None:
+    """The (request id, nonce) a token was signed for, or None when it is not ours."""
+    try:
+        request_id, nonce = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(request_id, int) or not isinstance(nonce, str):
+        return None
+    return request_id, nonce
+
+
+def status_url(foia_request, external: bool = False) -> str:
+    path = url_for("requests.status_link", token=status_token(foia_request))
+    return current_app.config["PUBLIC_BASE_URL"] + path if external else path
