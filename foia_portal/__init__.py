@@ -37,7 +37,7 @@ def register_extensions(app: Flask) -> None:
     from foia_portal.extensions import csrf, db, limiter, mail, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

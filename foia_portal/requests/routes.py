@@ -112,3 +112,18 @@ def received(token: str):
     return render_template(
         "requests/received.html", foia_request=foia_request, deadline=deadline, token=token
     )
+
+
+@bp.route("/foia/status", methods=["GET", "POST"])
+def status():
+    """Look up a request by tracking number and email (the status page is being built)."""
+    return render_template("requests/status_lookup.html")
+
+
+@bp.route("/foia/status/<token>")
+def status_link(token: str):
+    """The requester's status page, opened from the signed link in every email."""
+    foia_request = request_for_token(token)
+    return render_template(
+        "requests/status.html", foia_request=foia_request, deadline=deadline_for(foia_request)
+    )

@@ -1,0 +1,63 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app foia_portal
+INSTALLED := $(VENV)/.installed
+ASSETS := foia_portal/static/uswds/.copied
+USWDS_DIST := node_modules/@uswds/uswds/dist
+
+.PHONY: run test install assets db lint format bench migration browser-deps clean
+
+run: db ## Serve the portal on http://127.0.0.1:5000 with the embedded SQLite database.
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install browser-deps ## The whole test suite (SQLite and PostgreSQL, browser tests included).
+	$(BIN)/pytest
+
+install: $(INSTALLED) $(ASSETS)
+
+$(INSTALLED): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(ASSETS): node_modules/.package-lock.json
+	rm -rf foia_portal/static/uswds foia_portal/static/vendor
+	mkdir -p foia_portal/static/uswds foia_portal/static/vendor
+	cp -R $(USWDS_DIST)/css $(USWDS_DIST)/js $(USWDS_DIST)/img $(USWDS_DIST)/fonts foia_portal/static/uswds/
+	cp node_modules/axe-core/axe.min.js foia_portal/static/vendor/
+	touch $@
+
+assets: $(ASSETS)
+
+db: install ## Apply the migrations and load the demo FAQ when the FAQ is empty.
+	$(FLASK) db upgrade
+	$(FLASK) faq import foia_portal/faq/demo_faqs.json --if-empty
+
+browser-deps: ## Debian's Chromium and ChromeDriver for the browser tests (root with apt only).
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "Chromium/ChromeDriver not installed and cannot install them here: the browser tests will be skipped."; fi
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install ## The performance benchmark (see docs/performance.md).
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+migration: install ## Regenerate migrations/versions/0001_initial.py after changing a model.
+	$(BIN)/python scripts/regen_initial_migration.py
+
+clean:
+	rm -rf $(VENV) node_modules foia_portal/static/uswds foia_portal/static/vendor

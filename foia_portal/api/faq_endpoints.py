@@ -1,0 +1,1 @@
+"""API: faq_endpoints (being built)."""

@@ -1,0 +1,1 @@
+"""API: portal_endpoints (being built)."""

@@ -1,0 +1,1 @@
+"""API: request_endpoints (being built)."""

@@ -1,0 +1,1 @@
+"""API: staff_endpoints (being built)."""
