@@ -6,18 +6,15 @@ through this same form (see `validate_request_json`), and the OpenAPI schema is 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
     EmailField,
-    Field,
     HiddenField,
     MultipleFileField,
     RadioField,
@@ -36,6 +33,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from foia_portal.core.jsonforms import validate_json
 from foia_portal.core.text import has_control_characters, strip_text
 from foia_portal.core.vocabulary import (
     FEE_CATEGORY_LABELS,
@@ -220,42 +218,6 @@ REQUEST_FIELDS = (
 JSON_FIELDS = REQUEST_FIELDS + ("expedited_certified",)
 
 
-def json_type_error(field: Field, value: Any) -> str | None:
-    """What is wrong with the JSON type of `value` for `field`, or None."""
-    if value is None:
-        return None
-    if isinstance(field, BooleanField):
-        return None if isinstance(value, bool) else "Must be true or false."
-    if isinstance(field, DecimalField):
-        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-            return "Must be a number."
-        return None
-    return None if isinstance(value, str) else "Must be a string."
-
-
 def validate_request_json(payload: Any) -> tuple[FoiaRequestForm, dict[str, list[str]]]:
     """Validate a JSON request body with the form's rules; returns the form and field errors."""
-    if not isinstance(payload, dict):
-        form = FoiaRequestForm(formdata=MultiDict(), meta={"csrf": False})
-        return form, {"_body": ["The body must be a JSON object with the request fields."]}
-    probe = FoiaRequestForm(formdata=None, meta={"csrf": False})
-    errors: dict[str, list[str]] = {}
-    formdata = MultiDict()
-    for key, value in payload.items():
-        if key not in JSON_FIELDS:
-            errors[key] = ["Unknown field."]
-            continue
-        problem = json_type_error(probe[key], value)
-        if problem:
-            errors[key] = [problem]
-        elif value is True:
-            formdata[key] = "y"
-        elif value is None or value is False:
-            continue
-        else:
-            formdata[key] = str(value)
-    form = FoiaRequestForm(formdata=formdata, meta={"csrf": False})
-    form.validate()
-    for name, messages in form.errors.items():
-        errors.setdefault(name, []).extend(messages)
-    return form, errors
+    return validate_json(FoiaRequestForm, payload, JSON_FIELDS)
