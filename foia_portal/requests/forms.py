@@ -18,6 +18,7 @@ from wtforms import (
     HiddenField,
     MultipleFileField,
     RadioField,
+    SelectChoice,
     StringField,
     TelField,
     TextAreaField,
@@ -44,10 +45,10 @@ DESCRIPTION_MIN = 20
 DESCRIPTION_MAX = 10_000  # the National FOIA Portal's text limit
 REASON_MAX = 10_000
 
-FEE_CATEGORY_CHOICES = [(value.value, label) for value, label in FEE_CATEGORY_LABELS.items()]
+FEE_CATEGORY_CHOICES = [SelectChoice(value.value, label) for value, label in FEE_CATEGORY_LABELS.items()]
 DELIVERY_CHOICES = [
-    (DeliveryFormat.ELECTRONIC.value, "Electronic (download or email)"),
-    (DeliveryFormat.PAPER.value, "Paper copies by mail"),
+    SelectChoice(DeliveryFormat.ELECTRONIC.value, "Electronic (download or email)"),
+    SelectChoice(DeliveryFormat.PAPER.value, "Paper copies by mail"),
 ]
 
 

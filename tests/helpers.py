@@ -1,0 +1,26 @@
+"""Small helpers shared by test modules (not fixtures)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+# The smallest files of each accepted type, real enough for content sniffing.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
+
+
+def file_field(name: str, content: bytes):
+    return (io.BytesIO(content), name)
+
+
+def form_token(html: str) -> str:
+    match = re.search(r'name="form_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="form_token"', html
+    )
+    assert match, "the form has no form_token"
+    return match.group(1)

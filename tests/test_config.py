@@ -1,0 +1,48 @@
+"""Configuration from the environment; production refuses unsafe settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import ProductionConfig, normalise_database_url
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/foia")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig.check()
+
+
+def test_production_refuses_to_start_without_a_database_url(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        ProductionConfig.check()
+
+
+@pytest.mark.parametrize("weak", ["dev", "changeme", "short-secret"])
+def test_production_refuses_a_weak_secret_key(monkeypatch, weak):
+    monkeypatch.setenv("SECRET_KEY", weak)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/foia")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig.check()
+
+
+def test_production_starts_with_a_strong_secret_and_a_database(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/foia")
+    ProductionConfig.check()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_are_normalised_to_psycopg_3(given, expected):
+    assert normalise_database_url(given) == expected

@@ -1,0 +1,95 @@
+"""The office's public pages, the health check, error pages and security headers."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/", "/foia"])
+def test_public_pages_answer_without_touching_the_session(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Vary"] != "Cookie" if "Vary" in response.headers else True
+
+
+def test_home_page_names_the_configured_agency(app, client):
+    html = client.get("/").get_data(as_text=True)
+    assert app.config["AGENCY_NAME"] in html
+    assert "An official website of the United States government" in html
+    assert 'href="#main-content"' in html
+
+
+def test_foia_page_explains_the_clock_fees_and_expedited_processing(client):
+    html = client.get("/foia").get_data(as_text=True)
+    for phrase in ("20 business days", "fee waiver", "expedited", "/foia/request"):
+        assert phrase.lower() in html.lower()
+
+
+def test_healthz_reports_a_reachable_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.fixture
+def unreachable_database(config_overrides, db_dialect):
+    # Port 9 (discard) on loopback: nothing listens there, so every connection is refused.
+    if db_dialect == "sqlite":
+        url = "sqlite:////nonexistent-folder/never/foia.db"
+    else:
+        url = "postgresql+psycopg://postgres@127.0.0.1:9/nothing"
+    return url
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(unreachable_database, tmp_path):
+    from foia_portal import create_app
+    from tests.conftest import make_test_config
+
+    app = create_app(make_test_config(unreachable_database, tmp_path))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_pages_needing_the_database_answer_503_in_plain_words_when_it_is_down(
+    unreachable_database, tmp_path
+):
+    from foia_portal import create_app
+    from tests.conftest import make_test_config
+
+    app = create_app(make_test_config(unreachable_database, tmp_path))
+    response = app.test_client().get("/foia/status/anything")
+    assert response.status_code in {404, 503}
+    response = app.test_client().post("/foia/request", data={"first_name": "A"})
+    assert response.status_code in {422, 503}
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.get_data(as_text=True)
+
+
+def test_unknown_api_path_is_json(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert "error" in response.get_json()
+
+
+def test_security_headers_are_on_every_response(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_every_script_tag_carries_the_responses_nonce(client):
+    response = client.get("/foia/request")
+    html = response.get_data(as_text=True)
+    csp = response.headers["Content-Security-Policy"]
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert html.count("<script") == html.count(f'nonce="{nonce}"')
