@@ -73,3 +73,40 @@ def check_action(name: str, status: str, role: str) -> Action:
             f"“{action.label}” is not possible while the request is {status.replace('_', ' ')}."
         )
     return action
+
+
+# Rules that depend on the request itself, not only on its status. The status machine above says
+# what each status allows; these say what this particular request still allows.
+def _request_rule_problem(name: str, foia_request) -> str | None:
+    if name == "extend" and (foia_request.extension_business_days or 0) > 0:
+        # § 552(a)(6)(B)(i): one extension of 10 working days for unusual circumstances.
+        return "This request has already been extended once; the law allows one 10-day extension."
+    if name == "decide_expedited":
+        if not foia_request.expedited:
+            return "The requester did not ask for expedited processing."
+        if foia_request.expedited_decision:
+            return f"Expedited processing was already {foia_request.expedited_decision}."
+    if name == "decide_fee_waiver":
+        if not foia_request.fee_waiver:
+            return "The requester did not ask for a fee waiver."
+        if foia_request.fee_waiver_decision:
+            return f"The fee waiver was already {foia_request.fee_waiver_decision}."
+    return None
+
+
+def check_request_action(name: str, foia_request, role: str) -> Action:
+    """`check_action` plus the rules that depend on this request (extend once, decisions once)."""
+    action = check_action(name, foia_request.status, role)
+    problem = _request_rule_problem(name, foia_request)
+    if problem:
+        raise ActionNotAllowed(problem)
+    return action
+
+
+def request_actions(foia_request, role: str) -> list[Action]:
+    """The actions a member of staff with `role` may take on this request now."""
+    return [
+        a
+        for a in allowed_actions(foia_request.status, role)
+        if _request_rule_problem(a.name, foia_request) is None
+    ]
