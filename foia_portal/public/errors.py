@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -44,7 +44,9 @@ def wants_json() -> bool:
 def error_response(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, (str(code), detail or ""))
     if wants_json():
-        return jsonify(error=detail or message), code
+        from foia_portal.api.errors import json_error_response
+
+        return json_error_response(code, detail), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
@@ -53,6 +55,10 @@ def init_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if wants_json():
+            from foia_portal.api.errors import http_error_response
+
+            return http_error_response(error)
         detail = error.description if wants_json() and error.code not in MESSAGES else None
         response = error_response(error.code, detail)
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
