@@ -1,1 +1,81 @@
-"""API: portal_endpoints (being built)."""
+"""POST /api/foia-portal/requests: where the National FOIA Portal (FOIA.gov) delivers requests.
+
+Agency API v1.1.0, receiving side (see foia_portal/api/portal.py and docs/foia-portal.md).
+Answers 200 `{"id", "status_tracking_number"}`; errors `{"code", "message", "description"}`.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
+
+from foia_portal.api import portal
+from foia_portal.api.errors import ApiError, read_json_body
+from foia_portal.api.routes import bp
+from foia_portal.extensions import db
+from foia_portal.requests import services
+
+
+@bp.post("/foia-portal/requests")
+def receive_foia_gov_request():
+    """Receive one request from FOIA.gov; a repeated `request_id` gets the first answer again.
+
+    The portal waits 30 seconds and then retries, up to five times, so repeats are normal and may
+    arrive while the first is still being stored: the unique `portal_request_id` makes the second
+    insert fail, and we answer with the request the first one stored.
+    """
+    # The secret is checked before the body is read, so strangers cannot make us parse 160 MB.
+    if not portal.secret_is_valid(request.headers.get(portal.SECRET_HEADER)):
+        configured = bool(current_app.config.get("FOIA_PORTAL_SECRET"))
+        raise ApiError(
+            401,
+            f"The {portal.SECRET_HEADER} header is missing or wrong."
+            if configured
+            else "This endpoint is not configured (FOIA_PORTAL_SECRET is not set).",
+            portal_code="unauthorized",
+        )
+    payload = read_json_body(max_bytes=portal.body_limit())
+    try:
+        submission = portal.parse_portal_request(payload)
+    except portal.PortalPayloadInvalid as invalid:
+        code = "missing_field" if "is required" in invalid.problems.values() else "invalid_field"
+        raise ApiError(400, str(invalid), portal_code=code) from None
+
+    existing = portal.find_by_portal_request_id(submission.request_id)
+    if existing is not None:
+        return jsonify(portal.portal_answer(existing))
+
+    stored = services.StoredFiles()
+    try:
+        foia_request = portal.receive_portal_request(submission, stored)
+        db.session.commit()
+    except IntegrityError:
+        # The same request_id arrived twice at once: the other one won; give its answer.
+        db.session.rollback()
+        stored.discard()
+        existing = portal.find_by_portal_request_id(submission.request_id)
+        if existing is None:
+            raise
+        return jsonify(portal.portal_answer(existing))
+    except OSError:
+        db.session.rollback()
+        stored.discard()
+        current_app.logger.exception("could not store FOIA.gov attachments")
+        raise ApiError(
+            503,
+            "The attachments could not be stored just now; nothing was saved. Retry later.",
+            portal_code="storage_unavailable",
+        ) from None
+    except BaseException:
+        db.session.rollback()
+        stored.discard()
+        raise
+    notifications_after_commit()
+    return jsonify(portal.portal_answer(foia_request))
+
+
+def notifications_after_commit() -> None:
+    """Try the confirmation and staff notice right away (contract: "Email"); the outbox retries."""
+    from foia_portal.mail.outbox import send_after_commit
+
+    send_after_commit()

@@ -1,1 +1,67 @@
-"""API: request_endpoints (being built)."""
+"""The public request API: filing a request (POST) and the requester's view of it (GET)."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, url_for
+
+from foia_portal.api.errors import read_json_body, validation_error
+from foia_portal.api.routes import bp
+from foia_portal.core.vocabulary import Channel
+from foia_portal.extensions import db, limiter
+from foia_portal.requests import services
+from foia_portal.requests.forms import validate_request_json
+from foia_portal.requests.links import status_url
+
+# --- POST /api/v1/requests: file a request (issue 6, the JSON API) ---------------------------
+
+
+def submission_limit() -> str:
+    """The same limit as the HTML form (RATELIMIT_SUBMISSIONS), per client address."""
+    return current_app.config["RATELIMIT_SUBMISSIONS"]
+
+
+def created_request_body(foia_request) -> dict:
+    """What a client needs after filing: the number, the dates and the requester's status link."""
+    return {
+        "tracking_number": foia_request.tracking_number,
+        "status": foia_request.status,
+        "track": foia_request.track,
+        "received_date": foia_request.received_date.isoformat(),
+        "due_date": foia_request.due_date.isoformat(),
+        "expedited_decision_due": (
+            foia_request.expedited_decision_due.isoformat()
+            if foia_request.expedited_decision_due
+            else None
+        ),
+        "estimated_completion_date": None,
+        "channel": foia_request.channel,
+        "status_url": status_url(foia_request, external=True),
+    }
+
+
+@bp.post("/v1/requests")
+@limiter.limit(submission_limit)
+def create_request():
+    """File a FOIA request from a JSON body with the form's field names; 201 with its number."""
+    form, errors = validate_request_json(read_json_body())
+    if errors:
+        validation_error(errors)
+    foia_request = services.submit_request(
+        services.Intake(fields=form.request_fields(), channel=Channel.API),
+        services.StoredFiles(),
+    )
+    db.session.commit()
+    notifications_after_commit()
+    response = jsonify(created_request_body(foia_request))
+    response.status_code = 201
+    response.headers["Location"] = (
+        url_for("api.create_request", _external=False) + f"/{foia_request.tracking_number}"
+    )
+    return response
+
+
+def notifications_after_commit() -> None:
+    """Try the confirmation and staff notice right away (contract: "Email"); the outbox retries."""
+    from foia_portal.mail.outbox import send_after_commit
+
+    send_after_commit()
