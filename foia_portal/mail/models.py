@@ -13,7 +13,9 @@ from foia_portal.extensions import db
 
 
 class OutboxMessage(db.Model):
-    __table_args__ = (sa.Index("ix_outbox_message_status_next_attempt", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_message_status_next_attempt", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(60))  # the template, e.g. "requests/confirmation"

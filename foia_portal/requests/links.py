@@ -40,3 +40,26 @@ def read_status_token(token: str) -> tuple[int, str] | None:
 def status_url(foia_request, external: bool = False) -> str:
     path = url_for("requests.status_link", token=status_token(foia_request))
     return current_app.config["PUBLIC_BASE_URL"] + path if external else path
+
+
+def revoke_status_links(foia_request, actor_id: int | None = None) -> None:
+    """Make every status link sent so far stop working (a new nonce); records an internal event.
+
+    The caller commits, and usually queues the new link with
+    `foia_portal.requests.notifications.status_link_sent(foia_request)`.
+    """
+    from foia_portal.extensions import db
+    from foia_portal.requests.models import RequestEvent
+
+    foia_request.status_link_nonce = new_link_nonce()
+    db.session.add(
+        RequestEvent(
+            request=foia_request,
+            kind="status_links_revoked",
+            public=False,
+            actor_id=actor_id,
+            due_date=foia_request.due_date,
+            details={},
+        )
+    )
+    db.session.flush()

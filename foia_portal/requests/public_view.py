@@ -1,0 +1,296 @@
+"""What a requester may see of their request: the one public representation.
+
+The status page (typed lookup and signed link) and `GET /api/v1/requests/<tracking_number>` both
+show exactly this, so nothing internal can reach one and not the other. Never in it: internal
+notes and non-public events, staff other than the assigned officer's name, staff emails,
+supporting files, the requester's address, the FOIA.gov payload.
+
+`build_public_view` keeps Python dates for the HTML page; `public_view` is the same with dates as
+ISO 8601 strings, for JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app, url_for
+
+from foia_portal.core import deadlines
+from foia_portal.core.deadlines import Deadline
+from foia_portal.core.vocabulary import (
+    ADVERSE_DISPOSITIONS,
+    DISPOSITION_LABELS,
+    EXEMPTION_LABELS,
+    FEE_CATEGORY_LABELS,
+    STATUS_LABELS,
+    TRACK_LABELS,
+    Status,
+)
+from foia_portal.requests.clock import deadline_for
+from foia_portal.requests.models import FoiaRequest, RequestEvent
+from foia_portal.requests.uploads import display_filename
+
+RELEASED = "released"
+
+HOLD_REASONS = {
+    "clarification": "waiting for information we asked you for",
+    "fees": "waiting for your answer about fees",
+}
+
+# Plain-language headings for public timeline events; unknown kinds fall back to the kind itself.
+EVENT_LABELS = {
+    "received": "Request received",
+    "acknowledged": "Request acknowledged and placed in a processing track",
+    "acknowledge": "Request acknowledged and placed in a processing track",
+    "request_info": "We asked you for information (clock paused)",
+    "information_requested": "We asked you for information (clock paused)",
+    "resume": "Processing resumed (clock running again)",
+    "resumed": "Processing resumed (clock running again)",
+    "extend": "Time extended because of unusual circumstances",
+    "extended": "Time extended because of unusual circumstances",
+    "set_estimate": "Estimated completion date set",
+    "estimate_set": "Estimated completion date set",
+    "estimate_revised": "Estimated completion date changed",
+    "decide_expedited": "Decision on expedited processing",
+    "expedited_decided": "Decision on expedited processing",
+    "decide_fee_waiver": "Decision on the fee waiver",
+    "fee_waiver_decided": "Decision on the fee waiver",
+    "records_released": "Records released to you",
+    "close": "Request closed",
+    "closed": "Request closed",
+    "reopen": "Request reopened",
+    "reopened": "Request reopened",
+}
+
+
+def event_label(kind: str) -> str:
+    return EVENT_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+
+
+def _eastern_date(moment: datetime | None) -> date | None:
+    return moment.astimezone(deadlines.EASTERN).date() if moment else None
+
+
+def explain_deadline(foia_request: FoiaRequest, deadline: Deadline) -> list[str]:
+    """How the due date was worked out, in plain sentences (for the status page and the emails)."""
+    long = _long_date
+    sentences = []
+    arrived = _eastern_date(foia_request.submitted_at)
+    if arrived and arrived < deadline.received_date:
+        sentences.append(
+            f"Your request arrived on {long(arrived)}, {_why_not_that_day(arrived)}, so it counts "
+            f"as received on the next business day, {long(deadline.received_date)}."
+        )
+    # 5 U.S.C. § 552(a)(6)(A)(i): 20 working days, weekends and legal public holidays excepted.
+    holidays = "; ".join(f"{name}, {long(day)}" for day, name in deadline.holidays_skipped)
+    sentences.append(
+        f"The law gives us {deadline.base_business_days} business days from "
+        f"{long(deadline.received_date)} to answer. Weekends and federal holidays are not counted"
+        + (f"; we skipped {holidays}." if holidays else ".")
+    )
+    if deadline.extension_business_days:
+        # § 552(a)(6)(B)(i): unusual circumstances, with written notice to the requester.
+        sentences.append(
+            f"We extended the time by {deadline.extension_business_days} business days because of "
+            "unusual circumstances, and told you why."
+        )
+    for pause in deadline.pauses:
+        # § 552(a)(6)(A)(ii): the clock stops while we wait for the requester.
+        reason = HOLD_REASONS.get(pause.reason, "waiting for your reply")
+        days = pause.business_days(deadlines.today_eastern())
+        if pause.end is None:
+            sentences.append(
+                f"The clock has been paused since {long(pause.start)} while we are {reason}; "
+                f"so far that adds {_days(days)}. The due date moves later each business day "
+                "until you answer."
+            )
+        else:
+            sentences.append(
+                f"The clock was paused from {long(pause.start)} to {long(pause.end)} while we were "
+                f"{reason}, which adds {_days(days)}."
+            )
+    if deadline.total_business_days != deadline.base_business_days:
+        sentences.append(
+            f"In all, {deadline.total_business_days} business days from "
+            f"{long(deadline.received_date)}: the due date is {long(deadline.due_date)}."
+        )
+    else:
+        sentences.append(f"The due date is {long(deadline.due_date)}.")
+    return sentences
+
+
+def _why_not_that_day(day: date) -> str:
+    holiday = deadlines.federal_holiday(day)
+    if holiday:
+        return f"a federal holiday ({holiday})"
+    if day.weekday() >= 5:
+        return "a weekend day"
+    hour = current_app.config.get("BUSINESS_DAY_ENDS_HOUR", deadlines.BUSINESS_DAY_ENDS_HOUR)
+    clock = f"{hour % 12 or 12} {'p.m.' if hour >= 12 else 'a.m.'}"
+    return f"after the end of the business day ({clock} Eastern time)"
+
+
+def _days(count: int) -> str:
+    return f"{count} business day" + ("" if count == 1 else "s")
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%A, %B} {day.day}, {day.year}"
+
+
+def deadline_view(foia_request: FoiaRequest, deadline: Deadline) -> dict[str, Any]:
+    return {
+        "received_date": deadline.received_date,
+        "due_date": deadline.due_date,
+        "base_business_days": deadline.base_business_days,
+        "extension_business_days": deadline.extension_business_days,
+        "paused_business_days": deadline.paused_business_days,
+        "total_business_days": deadline.total_business_days,
+        "holidays_skipped": [
+            {"date": day, "name": name} for day, name in deadline.holidays_skipped
+        ],
+        "pauses": [
+            {
+                "start": pause.start,
+                "end": pause.end,
+                "reason": pause.reason,
+                "business_days": pause.business_days(deadlines.today_eastern()),
+            }
+            for pause in deadline.pauses
+        ],
+        "explanation": explain_deadline(foia_request, deadline),
+    }
+
+
+def timeline_view(events: list[RequestEvent]) -> list[dict[str, Any]]:
+    """Public events only, oldest first: when, what, and the office's message if any."""
+    return [
+        {
+            "date": _eastern_date(event.created_at),
+            "at": event.created_at,
+            "kind": event.kind,
+            "label": event_label(event.kind),
+            "message": event.message,
+            "due_date": event.due_date if event.due_date != event.previous_due_date else None,
+            "previous_due_date": (
+                event.previous_due_date
+                if event.previous_due_date and event.due_date != event.previous_due_date
+                else None
+            ),
+        }
+        for event in events
+        if event.public
+    ]
+
+
+def released_records_view(
+    foia_request: FoiaRequest, download_token: str | None
+) -> list[dict[str, Any]]:
+    """Records released to the requester; a download URL only when the signed link is known."""
+    records = []
+    for attachment in foia_request.attachments:
+        if attachment.kind != RELEASED:
+            continue
+        url = None
+        if download_token is not None:
+            url = url_for(
+                "requests.released_record", token=download_token, attachment_id=attachment.id
+            )
+        records.append(
+            {
+                "id": attachment.id,
+                "filename": display_filename(attachment.original_filename),
+                "content_type": attachment.content_type,
+                "size_bytes": attachment.size_bytes,
+                "released_at": attachment.uploaded_at,
+                "released_date": _eastern_date(attachment.uploaded_at),
+                "download_url": url,
+            }
+        )
+    return records
+
+
+def office_contact() -> dict[str, str | None]:
+    config = current_app.config
+    return {
+        "foia_public_liaison": config.get("FOIA_PUBLIC_LIAISON"),
+        "phone": config.get("FOIA_PUBLIC_LIAISON_PHONE"),
+        "email": config.get("FOIA_PUBLIC_LIAISON_EMAIL"),
+        "office_email": config.get("FOIA_OFFICE_EMAIL") or config.get("FOIA_PUBLIC_LIAISON_EMAIL"),
+    }
+
+
+def build_public_view(
+    foia_request: FoiaRequest, *, download_token: str | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """The public view with Python dates (for templates). See `public_view` for JSON."""
+    deadline = deadline_for(foia_request, today)
+    contact = office_contact()
+    officer = foia_request.assignee
+    disposition = foia_request.disposition
+    fee_limit = foia_request.fee_limit
+    return {
+        "tracking_number": foia_request.tracking_number,
+        "status": foia_request.status,
+        "status_label": STATUS_LABELS.get(foia_request.status, foia_request.status),
+        "is_open": foia_request.status != Status.CLOSED,
+        "track": foia_request.track,
+        "track_label": TRACK_LABELS.get(foia_request.track) if foia_request.track else None,
+        "submitted_at": foia_request.submitted_at,
+        "received_date": foia_request.received_date,
+        # The stored due date is what the queue and letters use; it equals the computed one
+        # except while on hold, when the computed one is today's (it moves daily).
+        "due_date": deadline.due_date,
+        # § 552(a)(7)(B): the estimated date of completion, shown beside the statutory due date.
+        "estimated_completion_date": foia_request.estimated_completion_date,
+        "disposition": disposition,
+        "disposition_label": DISPOSITION_LABELS.get(disposition) if disposition else None,
+        "adverse_determination": bool(disposition) and disposition in ADVERSE_DISPOSITIONS,
+        "exemptions": [
+            {"code": code, "label": EXEMPTION_LABELS.get(code, code)}
+            for code in foia_request.exemptions or []
+        ],
+        "closed_date": foia_request.closed_date,
+        "request": {
+            "description": foia_request.description,
+            "date_from": foia_request.date_from,
+            "date_to": foia_request.date_to,
+            "fee_category": foia_request.fee_category,
+            "fee_category_label": FEE_CATEGORY_LABELS.get(foia_request.fee_category),
+            "fee_limit": str(fee_limit) if fee_limit is not None else None,
+            "fee_waiver_requested": foia_request.fee_waiver,
+            "fee_waiver_decision": foia_request.fee_waiver_decision,
+            "expedited_requested": foia_request.expedited,
+            "expedited_decision": foia_request.expedited_decision,
+            "expedited_decision_due": foia_request.expedited_decision_due,
+            "delivery_format": foia_request.delivery_format,
+        },
+        "deadline": deadline_view(foia_request, deadline),
+        "timeline": timeline_view(foia_request.events),
+        "released_records": released_records_view(foia_request, download_token),
+        # The assigned officer's public contact: a name, and the office's address (staff
+        # mailboxes are not published).
+        "assigned_officer": (
+            {"name": officer.name, "email": contact["office_email"]} if officer else None
+        ),
+        "contact": contact,
+    }
+
+
+def to_json(value: Any) -> Any:
+    """Dates and datetimes as ISO 8601 strings, recursively."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
+    return value
+
+
+def public_view(foia_request: FoiaRequest, *, download_token: str | None = None) -> dict[str, Any]:
+    """The public representation as JSON-ready data (contract: GET /api/v1/requests/<number>)."""
+    return to_json(build_public_view(foia_request, download_token=download_token))
