@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, url_for
+from flask import current_app, jsonify, request, url_for
 
-from foia_portal.api.errors import read_json_body, validation_error
+from foia_portal.api.errors import ApiError, read_json_body, validation_error
 from foia_portal.api.routes import bp
 from foia_portal.core.vocabulary import Channel
 from foia_portal.extensions import db, limiter
 from foia_portal.requests import services
 from foia_portal.requests.forms import validate_request_json
 from foia_portal.requests.links import status_url
+from foia_portal.requests.public_view import public_view
+from foia_portal.requests.routes import LOOKUP_SCOPE, status_lookup_limit
 
 # --- POST /api/v1/requests: file a request (issue 6, the JSON API) ---------------------------
 
@@ -65,3 +67,25 @@ def notifications_after_commit() -> None:
     from foia_portal.mail.outbox import send_after_commit
 
     send_after_commit()
+
+
+# --- GET /api/v1/requests/<tracking_number>?email=: the requester's view (issue 3) ------------
+
+
+@bp.get("/v1/requests/<tracking_number>")
+@limiter.shared_limit(status_lookup_limit, scope=LOOKUP_SCOPE)
+def get_request_status(tracking_number: str):
+    """The public view of a request to whoever gives its number and the requester's email.
+
+    Same rules as the status page: one 404 for a wrong email and an unknown number alike, and
+    the lookups count against the same rate limit as the form.
+    """
+    email = request.args.get("email", "")
+    if not email.strip():
+        validation_error({"email": ["Give the requester's email address as `?email=`."]})
+    foia_request = services.find_for_requester(tracking_number, email)
+    if foia_request is None:
+        raise ApiError(404, "No request matches this tracking number and email address.")
+    response = jsonify(public_view(foia_request))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
+from wtforms import EmailField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
 
-from foia_portal.requests.clock import deadline_for
-from foia_portal.extensions import db, limiter
+from foia_portal.core.text import strip_text
+from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
+from foia_portal.extensions import csrf, db, limiter
 from foia_portal.requests import services
+from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.forms import FoiaRequestForm
 from foia_portal.requests.links import read_status_token, status_token
-from foia_portal.requests.models import FoiaRequest
-from foia_portal.requests.uploads import check_uploaded_files
+from foia_portal.requests.models import Attachment, FoiaRequest
+from foia_portal.requests.public_view import build_public_view
+from foia_portal.requests.uploads import check_uploaded_files, display_filename, stored_path
 
 bp = Blueprint("requests", __name__)
 
@@ -114,16 +130,142 @@ def received(token: str):
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# The requester's status page: typed lookup, signed link, released records.
+#
+# Public pages: no session, no flash, no CSRF token (nothing here changes data). A wrong pair and
+# an unknown number get the same answer, and lookups are rate limited, so nobody can discover
+# other people's requests. Released records download through the signed link only.
+
+NO_MATCH = (
+    "No request matches this tracking number and email address. Check both against the "
+    "confirmation email we sent you, then try again."
+)
+LOOKUP_SCOPE = "status-lookup"  # shared by the form and GET /api/v1/requests/<tracking_number>
+
+
+def status_lookup_limit() -> str:
+    return current_app.config["RATELIMIT_STATUS_LOOKUPS"]
+
+
+def lowercase(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def tracking_number_filter(value):
+    return normalise_tracking_number(value) if isinstance(value, str) else value
+
+
+class StatusLookupForm(FlaskForm):
+    """Tracking number and email address; case and stray whitespace are forgiven."""
+
+    class Meta:
+        csrf = False  # anonymous, changes nothing, and must not start a session
+
+    tracking_number = StringField(
+        "Tracking number",
+        filters=[tracking_number_filter],
+        description="From your confirmation email, for example COPS-2027-000042.",
+        validators=[
+            DataRequired("Enter your tracking number."),
+            Length(max=32, message="Enter the tracking number from your confirmation email."),
+            Regexp(
+                TRACKING_NUMBER_PATTERN,
+                message="Enter the tracking number as it appears in your confirmation email, "
+                "for example COPS-2027-000042.",
+            ),
+        ],
+    )
+    email = EmailField(
+        "Email address",
+        filters=[strip_text, lowercase],
+        description="The email address you gave when you made the request.",
+        validators=[
+            DataRequired("Enter the email address you gave with your request."),
+            Length(max=254, message="Enter the email address you gave with your request."),
+            Regexp(r"^[^@\s]+@[^@\s]+$", message="Enter an email address, like name@example.com."),
+        ],
+    )
+
+
+def private_page(response):
+    """A requester's own page: never stored by shared caches, indexed, or leaked by Referer."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 @bp.route("/foia/status", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.shared_limit(status_lookup_limit, scope=LOOKUP_SCOPE, methods=["POST"])
 def status():
-    """Look up a request by tracking number and email (the status page is being built)."""
-    return render_template("requests/status_lookup.html")
+    """Look up a request by tracking number and email; a match shows the request's status."""
+    form = StatusLookupForm()
+    if request.method == "GET":
+        return private_page(render_template("requests/status_lookup.html", form=form))
+    if not form.validate():
+        return private_page((render_template("requests/status_lookup.html", form=form), 422))
+    foia_request = services.find_for_requester(form.tracking_number.data, form.email.data)
+    if foia_request is None:
+        form.form_errors.append(NO_MATCH)
+        return private_page((render_template("requests/status_lookup.html", form=form), 404))
+    view = build_public_view(foia_request)
+    return private_page(render_template("requests/status.html", view=view, via_link=False))
+
+
+def request_for_link(token: str) -> FoiaRequest | None:
+    """The request a signed status link is for, or None when it is forged or revoked."""
+    found = read_status_token(token)
+    if found is None:
+        return None
+    request_id, nonce = found
+    foia_request = db.session.get(FoiaRequest, request_id)
+    if foia_request is None or not secrets.compare_digest(foia_request.status_link_nonce, nonce):
+        return None
+    return foia_request
 
 
 @bp.route("/foia/status/<token>")
 def status_link(token: str):
     """The requester's status page, opened from the signed link in every email."""
-    foia_request = request_for_token(token)
-    return render_template(
-        "requests/status.html", foia_request=foia_request, deadline=deadline_for(foia_request)
+    foia_request = request_for_link(token)
+    if foia_request is None:
+        form = StatusLookupForm(formdata=None)
+        page = render_template("requests/status_lookup.html", form=form, link_invalid=True)
+        return private_page((page, 404))
+    view = build_public_view(foia_request, download_token=token)
+    return private_page(render_template("requests/status.html", view=view, via_link=True))
+
+
+@bp.route("/foia/status/<token>/records/<int:attachment_id>")
+def released_record(token: str, attachment_id: int):
+    """Download a record released to the requester: signed link only, always as an attachment."""
+    foia_request = request_for_link(token)
+    if foia_request is None:
+        abort(404)
+    attachment = db.session.get(Attachment, attachment_id)
+    if (
+        attachment is None
+        or attachment.request_id != foia_request.id
+        or attachment.kind != "released"
+    ):
+        abort(404)
+    path = stored_path(attachment.stored_name)
+    if not path.is_file():
+        current_app.logger.error("released record %s is missing from storage", attachment.id)
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=display_filename(attachment.original_filename),
+        conditional=True,
+        max_age=0,
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
