@@ -1,0 +1,802 @@
+"""The Annual FOIA Report and the dashboard figures, computed from the queue.
+
+One service answers every caller: the report page, its CSV and JSON downloads, `flask report
+annual` and the staff queue's dashboard. Counts are SQL aggregates (one pass over the request
+table with conditional sums, plus GROUP BY); only the processing-time statistics fetch a few
+columns per processed request, because a median cannot be aggregated portably and business days
+depend on the federal holiday calendar. See docs/annual-report.md for every rule and why.
+
+Rules, following the DOJ Annual FOIA Report (5 U.S.C. § 552(e)):
+- A request is *received* in the fiscal year of its `received_date` (the business day the
+  statutory clock started), not of its tracking number.
+- A request is *processed* in the fiscal year of its latest closure: a request that is reopened
+  and closed again counts once, when it was closed last; while reopened it is pending again.
+- `is_test` submissions (FOIA.gov portal tests) never count.
+- pending at start + received − processed = pending at end holds by construction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from foia_portal.core import deadlines
+from foia_portal.core.types import utcnow
+from foia_portal.core.vocabulary import (
+    DISPOSITIONS_REQUIRING_EXEMPTIONS,
+    EXEMPTIONS,
+    Disposition,
+    Status,
+    Track,
+)
+from foia_portal.extensions import db
+from foia_portal.faq.models import FaqSuggestion
+from foia_portal.requests.models import FoiaRequest, HoldPeriod
+
+# The FOIA took effect on 4 July 1967; FY 1968 is the first fiscal year it covered in full.
+FIRST_FISCAL_YEAR = 1968
+
+# § 552(a)(6)(E)(ii)(I): expedited processing is decided within 10 calendar days.
+EXPEDITED_DECISION_DAYS = deadlines.EXPEDITED_DECISION_CALENDAR_DAYS
+
+# The processing-time bands of the DOJ Annual FOIA Report, section VII.C (business days).
+TIME_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0–20", 0, 20),
+    ("21–40", 21, 40),
+    ("41–60", 41, 60),
+    ("61–80", 61, 80),
+    ("81–100", 81, 100),
+    ("101–120", 101, 120),
+    ("121–140", 121, 140),
+    ("141–160", 141, 160),
+    ("161–180", 161, 180),
+    ("181–200", 181, 200),
+    ("201–300", 201, 300),
+    ("301–400", 301, 400),
+    ("Over 400", 401, None),
+)
+
+TRACKS = (Track.SIMPLE, Track.COMPLEX, Track.EXPEDITED)
+OLDEST_PENDING_LIMIT = 10
+
+# A request counts as closed when its status says so. Its close date is `closed_date`, never
+# earlier than its `received_date`: a request filed on a Saturday is received on Monday, and a
+# duplicate closed the same weekend must not be processed before it was received (that would
+# break pending + received − processed = pending across a fiscal-year boundary). A closed row
+# with no `closed_date` (hand-edited data) counts as closed on the day it was received.
+IS_CLOSED = FoiaRequest.status == Status.CLOSED
+closed_on = sa.case(
+    (FoiaRequest.closed_date.is_(None), FoiaRequest.received_date),
+    (FoiaRequest.closed_date < FoiaRequest.received_date, FoiaRequest.received_date),
+    else_=FoiaRequest.closed_date,
+)
+COUNTED = FoiaRequest.is_test.is_(False)
+
+
+# ----------------------------------------------------------------------------------------------
+# The figures
+
+
+@dataclass(frozen=True)
+class TimeStats:
+    """Processing time of one track, in business days with days on hold left out."""
+
+    count: int
+    median: float | None
+    average: float | None
+    lowest: int | None
+    highest: int | None
+
+
+@dataclass(frozen=True)
+class DecisionStats:
+    """Expedited-processing or fee-waiver decisions made during the year."""
+
+    granted: int
+    denied: int
+    median_days: float | None
+    average_days: float | None
+    days_unit: str  # "calendar" (expedited, § 552(a)(6)(E)) or "business"
+    # Expedited only: decisions made within the 10 calendar days the statute allows.
+    within_limit: int | None = None
+
+    @property
+    def decided(self) -> int:
+        return self.granted + self.denied
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """One of the oldest requests still pending when the year ended."""
+
+    tracking_number: str
+    received_date: date
+    due_date: date
+    status: str  # today's status: it may have been closed since the period ended
+    business_days_pending: int
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One month of the year: what came in, what went out, and what was left at its end."""
+
+    month: date  # the first day of the month
+    received: int
+    closed: int
+    pending_at_end: int
+    backlog_at_end: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%b %Y}"
+
+
+@dataclass(frozen=True)
+class FaqFigures:
+    """People shown FAQ answers while writing a request, and whether they filed anyway."""
+
+    sessions_with_answers: int
+    answered_without_filing: int
+    filed_anyway: int
+
+    @property
+    def answered_share(self) -> float | None:
+        """Share of the sessions that saw answers and did not file (0–1)."""
+        if not self.sessions_with_answers:
+            return None
+        return self.answered_without_filing / self.sessions_with_answers
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    """Everything the DOJ Annual FOIA Report asks of one office for one fiscal year."""
+
+    fiscal_year: int
+    start: date
+    end: date
+    as_of: date  # `end`, or today while the year is still running
+    generated_at: datetime
+    pending_start: int
+    received: int
+    processed: int
+    pending_end: int
+    dispositions: dict[str, int]
+    exemptions: dict[str, int]
+    processing_time: dict[str, TimeStats]
+    time_distribution: list[tuple[str, dict[str, int]]]
+    expedited: DecisionStats
+    fee_waivers: DecisionStats
+    backlog: int
+    oldest_pending: list[PendingRequest]
+    months: list[MonthFigures]
+    faq: FaqFigures
+    unknown_dispositions: int = 0  # closed without a known disposition; counted under "other"
+
+    @property
+    def complete(self) -> bool:
+        """False while the fiscal year is still running (figures are year to date)."""
+        return self.as_of >= self.end
+
+    @property
+    def reconciles(self) -> bool:
+        """The report's own check: pending at start + received − processed = pending at end."""
+        return self.pending_start + self.received - self.processed == self.pending_end
+
+    @property
+    def dispositions_total(self) -> int:
+        return sum(self.dispositions.values())
+
+    @property
+    def denied_for_other_reasons(self) -> int:
+        """Column 4 of the DOJ table: full denials for reasons other than exemptions."""
+        return sum(
+            count
+            for name, count in self.dispositions.items()
+            if name
+            not in {Disposition.FULL_GRANT, Disposition.PARTIAL_GRANT, Disposition.FULL_DENIAL}
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready values (dates as ISO strings)."""
+        return {
+            "fiscal_year": self.fiscal_year,
+            "period": {
+                "start": self.start.isoformat(),
+                "end": self.end.isoformat(),
+                "as_of": self.as_of.isoformat(),
+                "complete": self.complete,
+            },
+            "generated_at": self.generated_at.isoformat(),
+            "pending_start": self.pending_start,
+            "received": self.received,
+            "processed": self.processed,
+            "pending_end": self.pending_end,
+            "reconciles": self.reconciles,
+            "dispositions": dict(self.dispositions),
+            "dispositions_total": self.dispositions_total,
+            "exemptions": dict(self.exemptions),
+            "processing_time": {
+                track: asdict(stats) for track, stats in self.processing_time.items()
+            },
+            "processing_time_distribution": [
+                {"band": band, **counts} for band, counts in self.time_distribution
+            ],
+            "expedited": {**asdict(self.expedited), "decided": self.expedited.decided},
+            "fee_waivers": {**asdict(self.fee_waivers), "decided": self.fee_waivers.decided},
+            "backlog": {
+                "pending_past_due": self.backlog,
+                "oldest_pending": [
+                    {
+                        "tracking_number": p.tracking_number,
+                        "received_date": p.received_date.isoformat(),
+                        "due_date": p.due_date.isoformat(),
+                        "status": p.status,
+                        "business_days_pending": p.business_days_pending,
+                    }
+                    for p in self.oldest_pending
+                ],
+            },
+            "months": [
+                {
+                    "month": f"{m.month:%Y-%m}",
+                    "received": m.received,
+                    "closed": m.closed,
+                    "pending_at_end": m.pending_at_end,
+                    "backlog_at_end": m.backlog_at_end,
+                }
+                for m in self.months
+            ],
+            "faq": {
+                "sessions_with_answers": self.faq.sessions_with_answers,
+                "answered_without_filing": self.faq.answered_without_filing,
+                "filed_anyway": self.faq.filed_anyway,
+            },
+        }
+
+    def to_json(self) -> str:
+        """The report as a JSON document (the `--format json` output and the download)."""
+        return json.dumps(self.as_dict(), indent=2)
+
+    def csv_rows(self) -> list[tuple[str, str, Any]]:
+        """The report as (section, item, value) rows: one figure per row, easy to pivot."""
+        rows: list[tuple[str, str, Any]] = [
+            ("period", "fiscal_year", self.fiscal_year),
+            ("period", "start", self.start.isoformat()),
+            ("period", "end", self.end.isoformat()),
+            ("period", "as_of", self.as_of.isoformat()),
+            ("period", "complete", str(self.complete).lower()),
+            ("requests", "pending_start", self.pending_start),
+            ("requests", "received", self.received),
+            ("requests", "processed", self.processed),
+            ("requests", "pending_end", self.pending_end),
+            ("requests", "reconciles", str(self.reconciles).lower()),
+        ]
+        rows += [("dispositions", name, count) for name, count in self.dispositions.items()]
+        rows.append(("dispositions", "total", self.dispositions_total))
+        rows += [("exemptions", name, count) for name, count in self.exemptions.items()]
+        for track, stats in self.processing_time.items():
+            for measure, value in asdict(stats).items():
+                rows.append((f"processing_time_{track}", measure, _blank(value)))
+        for band, counts in self.time_distribution:
+            for track, count in counts.items():
+                rows.append((f"processing_time_distribution_{track}", band, count))
+        for name, stats in (("expedited", self.expedited), ("fee_waivers", self.fee_waivers)):
+            for measure, value in asdict(stats).items():
+                if measure == "within_limit" and value is None:
+                    continue
+                rows.append((name, measure, _blank(value)))
+        rows.append(("backlog", "pending_past_due", self.backlog))
+        for p in self.oldest_pending:
+            rows.append(("oldest_pending", p.tracking_number, p.received_date.isoformat()))
+        for m in self.months:
+            key = f"{m.month:%Y-%m}"
+            rows += [
+                ("month_received", key, m.received),
+                ("month_closed", key, m.closed),
+                ("month_pending_at_end", key, m.pending_at_end),
+                ("month_backlog_at_end", key, m.backlog_at_end),
+            ]
+        rows += [
+            ("faq", "sessions_with_answers", self.faq.sessions_with_answers),
+            ("faq", "answered_without_filing", self.faq.answered_without_filing),
+            ("faq", "filed_anyway", self.faq.filed_anyway),
+        ]
+        return rows
+
+    def to_csv(self) -> str:
+        """The report as CSV with a header row `section,item,value`."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(("section", "item", "value"))
+        writer.writerows(self.csv_rows())
+        return out.getvalue()
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+# ----------------------------------------------------------------------------------------------
+# Business days in bulk
+
+
+class BusinessDayCalendar:
+    """Business days between two dates by table lookup, for thousands of requests at once.
+
+    Same answer as `deadlines.business_days_between` (the one deadline calculator, which it
+    asks day by day when building the table) but O(1) per request instead of a walk per request.
+    """
+
+    def __init__(self, first: date, last: date):
+        self.first, self.last = first, last
+        self._ordinal: dict[date, int] = {}
+        count, day = 0, first
+        while day <= last:
+            if day != first and deadlines.is_business_day(day):
+                count += 1
+            self._ordinal[day] = count
+            day += timedelta(days=1)
+
+    @classmethod
+    def covering(cls, days: Iterable[date | None]) -> BusinessDayCalendar:
+        known = [d for d in days if d is not None]
+        if not known:
+            today = deadlines.today_eastern()
+            return cls(today, today)
+        return cls(min(known), max(known))
+
+    def between(self, start: date, end: date) -> int:
+        """Business days after `start` up to and including `end` (negative if `end` is earlier)."""
+        ordinal = self._ordinal
+        if start in ordinal and end in ordinal:
+            return ordinal[end] - ordinal[start]
+        return deadlines.business_days_between(start, end)
+
+    def used(self, received: date, end: date, holds: Sequence[tuple[date, date | None]]) -> int:
+        """Business days from receipt to `end`, days on hold excluded (as `business_days_used`)."""
+        # § 552(a)(6)(A)(ii): the clock stops while the office waits for the requester.
+        paused = sum(max(0, self.between(start, stop or end)) for start, stop in holds)
+        return max(0, self.between(received, end) - paused)
+
+
+# ----------------------------------------------------------------------------------------------
+# Checks shared by the page and the command line
+
+
+def current_fiscal_year(today: date | None = None) -> int:
+    return deadlines.fiscal_year_for(today or deadlines.today_eastern())
+
+
+def fiscal_year_problem(fiscal_year: int | None, today: date | None = None) -> str | None:
+    """Why `fiscal_year` cannot be reported on, or None when it can."""
+    current = current_fiscal_year(today)
+    if fiscal_year is None:
+        return "Enter a fiscal year, for example 2026."
+    if fiscal_year < FIRST_FISCAL_YEAR:
+        return f"Enter a fiscal year from {FIRST_FISCAL_YEAR} (the first year of the FOIA) onward."
+    if fiscal_year > current:
+        return (
+            f"Fiscal year {fiscal_year} has not started yet; "
+            f"the latest you can report on is {current}."
+        )
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# The annual report
+
+
+def _sum_if(condition) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _pending_on(day: date):
+    """Received by `day` and not closed by then."""
+    return sa.and_(FoiaRequest.received_date <= day, sa.or_(sa.not_(IS_CLOSED), closed_on > day))
+
+
+def _backlog_on(day: date):
+    """Pending on `day` past its due date, and not on hold that day.
+
+    DOJ "backlog": pending beyond the statutory time limit. A request waiting for its requester
+    is not late (§ 552(a)(6)(A)(ii) stops the clock), whatever its stored due date says.
+    """
+    on_hold = (
+        sa.select(HoldPeriod.id)
+        .where(
+            HoldPeriod.request_id == FoiaRequest.id,
+            HoldPeriod.started_on <= day,
+            sa.or_(HoldPeriod.ended_on.is_(None), HoldPeriod.ended_on > day),
+        )
+        .exists()
+    )
+    return sa.and_(_pending_on(day), FoiaRequest.due_date < day, sa.not_(on_hold))
+
+
+def _closed_between(first: date, last: date):
+    return sa.and_(IS_CLOSED, closed_on >= first, closed_on <= last)
+
+
+def _month_starts(start: date, as_of: date) -> list[date]:
+    months, month = [], start
+    while month <= as_of:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def _month_end(month: date) -> date:
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _eastern_midnight_utc(day: date) -> datetime:
+    """The instant a day begins at the office, as a UTC timestamp for comparing stored instants."""
+    return datetime.combine(day, time(0), tzinfo=deadlines.EASTERN).astimezone(UTC)
+
+
+def _eastern_date(moment: datetime) -> date:
+    return moment.astimezone(deadlines.EASTERN).date()
+
+
+def _median(values: list[int]) -> float | None:
+    if not values:
+        return None
+    return _tidy(statistics.median(values))
+
+
+def _average(values: list[int]) -> float | None:
+    if not values:
+        return None
+    return _tidy(round(statistics.fmean(values), 2))
+
+
+def _tidy(number: float) -> float:
+    """5.0 → 5, 5.5 → 5.5: whole numbers print as whole numbers in JSON, CSV and pages."""
+    return int(number) if float(number).is_integer() else float(number)
+
+
+def annual_report(fiscal_year: int, *, today: date | None = None) -> AnnualReport:
+    """The DOJ Annual FOIA Report figures of one fiscal year (1 October – 30 September)."""
+    today = today or deadlines.today_eastern()
+    start, end = deadlines.fiscal_year_bounds(fiscal_year)
+    as_of = min(end, today)
+    months = _month_starts(start, as_of) if as_of >= start else []
+
+    counts = _request_counts(start, as_of, months)
+    dispositions, unknown = _disposition_counts(start, as_of)
+    durations = _processing_times(start, as_of)
+    return AnnualReport(
+        fiscal_year=fiscal_year,
+        start=start,
+        end=end,
+        as_of=as_of,
+        generated_at=utcnow(),
+        pending_start=counts["pending_start"],
+        received=counts["received"],
+        processed=counts["processed"],
+        pending_end=counts["pending_end"],
+        dispositions=dispositions,
+        exemptions=_exemption_counts(start, as_of),
+        processing_time={
+            track: TimeStats(
+                count=len(days),
+                median=_median(days),
+                average=_average(days),
+                lowest=min(days) if days else None,
+                highest=max(days) if days else None,
+            )
+            for track, days in durations.items()
+        },
+        time_distribution=_distribution(durations),
+        expedited=_expedited_decisions(start, as_of),
+        fee_waivers=_fee_waiver_decisions(start, as_of),
+        backlog=counts["backlog_end"],
+        oldest_pending=_oldest_pending(as_of),
+        months=[
+            MonthFigures(
+                month=month,
+                received=counts[f"received_{i}"],
+                closed=counts[f"closed_{i}"],
+                pending_at_end=counts[f"pending_{i}"],
+                backlog_at_end=counts[f"backlog_{i}"],
+            )
+            for i, month in enumerate(months)
+        ],
+        faq=_faq_figures(start, as_of),
+        unknown_dispositions=unknown,
+    )
+
+
+def _request_counts(start: date, as_of: date, months: list[date]) -> dict[str, int]:
+    """The four headline counts and the month-by-month series, in one pass over the table."""
+    columns = {
+        "pending_start": _sum_if(_pending_on(start - timedelta(days=1))),
+        "received": _sum_if(FoiaRequest.received_date.between(start, as_of)),
+        "processed": _sum_if(_closed_between(start, as_of)),
+        "pending_end": _sum_if(_pending_on(as_of)),
+        # DOJ "backlog": pending beyond the statutory time limit at the end of the year.
+        "backlog_end": _sum_if(_backlog_on(as_of)),
+    }
+    for i, month in enumerate(months):
+        last = min(_month_end(month), as_of)
+        columns[f"received_{i}"] = _sum_if(FoiaRequest.received_date.between(month, last))
+        columns[f"closed_{i}"] = _sum_if(_closed_between(month, last))
+        columns[f"pending_{i}"] = _sum_if(_pending_on(last))
+        columns[f"backlog_{i}"] = _sum_if(_backlog_on(last))
+    query = sa.select(*(expression.label(name) for name, expression in columns.items())).where(
+        COUNTED,
+        FoiaRequest.received_date <= as_of,
+        # Requests closed before the year began play no part in it.
+        sa.or_(sa.not_(IS_CLOSED), closed_on >= start),
+    )
+    row = db.session.execute(query).one()
+    return {name: int(row._mapping[name]) for name in columns}
+
+
+def _processed(start: date, as_of: date) -> list:
+    """WHERE clauses for the requests processed in the period (index-friendly first)."""
+    return [
+        COUNTED,
+        IS_CLOSED,
+        sa.or_(
+            FoiaRequest.closed_date.between(start, as_of),
+            FoiaRequest.received_date.between(start, as_of),
+        ),
+        closed_on.between(start, as_of),
+    ]
+
+
+def _disposition_counts(start: date, as_of: date) -> tuple[dict[str, int], int]:
+    """Processed requests per disposition, every disposition listed; unknown ones under "other"."""
+    rows = db.session.execute(
+        sa.select(FoiaRequest.disposition, sa.func.count())
+        .where(*_processed(start, as_of))
+        .group_by(FoiaRequest.disposition)
+    ).all()
+    counts = {str(d): 0 for d in Disposition}
+    unknown = 0
+    for disposition, count in rows:
+        if disposition in counts:
+            counts[disposition] += count
+        else:
+            counts[Disposition.OTHER] += count
+            unknown += count
+    return counts, unknown
+
+
+def _exemption_counts(start: date, as_of: date) -> dict[str, int]:
+    """Each exemption once per processed request withholding records under it.
+
+    DOJ Annual FOIA Report, section V.C: exemptions are counted for full and partial denials.
+    The list is JSON, which the two databases unnest differently, so it is read per request,
+    for the year's withholding decisions only.
+    """
+    canonical = {code.lower(): code for code in EXEMPTIONS}
+    counts = Counter({code: 0 for code in EXEMPTIONS})
+    lists = db.session.scalars(
+        sa.select(FoiaRequest.exemptions).where(
+            *_processed(start, as_of),
+            FoiaRequest.disposition.in_([str(d) for d in DISPOSITIONS_REQUIRING_EXEMPTIONS]),
+        )
+    )
+    for cited in lists:
+        codes = {canonical.get(str(code).strip().lower()) for code in (cited or [])}
+        counts.update(code for code in codes if code)
+    return {code: counts[code] for code in EXEMPTIONS}
+
+
+def _processing_times(start: date, as_of: date) -> dict[str, list[int]]:
+    """Business days to close of every processed request, by track, days on hold excluded.
+
+    A request closed before anyone chose its track (a duplicate, a withdrawal) is a simple one.
+    """
+    rows = db.session.execute(
+        sa.select(FoiaRequest.id, FoiaRequest.received_date, closed_on, FoiaRequest.track).where(
+            *_processed(start, as_of)
+        )
+    ).all()
+    holds: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for request_id, started_on, ended_on in db.session.execute(
+        sa.select(HoldPeriod.request_id, HoldPeriod.started_on, HoldPeriod.ended_on)
+        .join(FoiaRequest, HoldPeriod.request_id == FoiaRequest.id)
+        .where(*_processed(start, as_of))
+    ):
+        holds[request_id].append((started_on, ended_on))
+
+    calendar = BusinessDayCalendar.covering(
+        [r.received_date for r in rows]
+        + [as_of]
+        + [d for spans in holds.values() for span in spans for d in span]
+    )
+    durations: dict[str, list[int]] = {str(t): [] for t in TRACKS}
+    for request_id, received, closed, track in rows:
+        key = track if track in durations else Track.SIMPLE
+        durations[key].append(calendar.used(received, closed, holds.get(request_id, ())))
+    return durations
+
+
+def _distribution(durations: dict[str, list[int]]) -> list[tuple[str, dict[str, int]]]:
+    table = []
+    for label, low, high in TIME_BANDS:
+        table.append(
+            (
+                label,
+                {
+                    track: sum(1 for d in days if d >= low and (high is None or d <= high))
+                    for track, days in durations.items()
+                },
+            )
+        )
+    return table
+
+
+def _decisions(
+    decision_column, decided_at_column, start: date, as_of: date
+) -> list[tuple[str, date, date]]:
+    """(decision, received_date, decision day) of decisions made at the office during the period."""
+    rows = db.session.execute(
+        sa.select(decision_column, FoiaRequest.received_date, decided_at_column).where(
+            COUNTED,
+            decided_at_column >= _eastern_midnight_utc(start),
+            decided_at_column < _eastern_midnight_utc(as_of + timedelta(days=1)),
+            decision_column.in_(["granted", "denied"]),
+        )
+    ).all()
+    return [(decision, received, _eastern_date(at)) for decision, received, at in rows]
+
+
+def _expedited_decisions(start: date, as_of: date) -> DecisionStats:
+    """Expedited processing decided in the year; days are calendar days (§ 552(a)(6)(E)(ii)(I))."""
+    rows = _decisions(
+        FoiaRequest.expedited_decision, FoiaRequest.expedited_decided_at, start, as_of
+    )
+    days = [max(0, (decided - received).days) for _, received, decided in rows]
+    return DecisionStats(
+        granted=sum(1 for decision, _, _ in rows if decision == "granted"),
+        denied=sum(1 for decision, _, _ in rows if decision == "denied"),
+        median_days=_median(days),
+        average_days=_average(days),
+        days_unit="calendar",
+        within_limit=sum(1 for d in days if d <= EXPEDITED_DECISION_DAYS),
+    )
+
+
+def _fee_waiver_decisions(start: date, as_of: date) -> DecisionStats:
+    """Fee waivers decided in the year; days are business days, like processing times."""
+    rows = _decisions(
+        FoiaRequest.fee_waiver_decision, FoiaRequest.fee_waiver_decided_at, start, as_of
+    )
+    calendar = BusinessDayCalendar.covering(
+        [d for _, received, decided in rows for d in (received, decided)]
+    )
+    days = [max(0, calendar.between(received, decided)) for _, received, decided in rows]
+    return DecisionStats(
+        granted=sum(1 for decision, _, _ in rows if decision == "granted"),
+        denied=sum(1 for decision, _, _ in rows if decision == "denied"),
+        median_days=_median(days),
+        average_days=_average(days),
+        days_unit="business",
+    )
+
+
+def _oldest_pending(as_of: date) -> list[PendingRequest]:
+    """The ten oldest requests pending at the end of the period (DOJ report, section XII.C)."""
+    rows = db.session.execute(
+        sa.select(
+            FoiaRequest.tracking_number,
+            FoiaRequest.received_date,
+            FoiaRequest.due_date,
+            FoiaRequest.status,
+        )
+        .where(COUNTED, _pending_on(as_of))
+        .order_by(FoiaRequest.received_date, FoiaRequest.id)
+        .limit(OLDEST_PENDING_LIMIT)
+    ).all()
+    return [
+        PendingRequest(
+            tracking_number=number,
+            received_date=received,
+            due_date=due,
+            status=status,
+            business_days_pending=max(0, deadlines.business_days_between(received, as_of)),
+        )
+        for number, received, due, status in rows
+    ]
+
+
+def _faq_figures(start: date, as_of: date) -> FaqFigures:
+    """Request-writing sessions (one form token each) that were shown FAQ answers in the period.
+
+    A session "answered by the FAQ" saw answers and never became a request; "filed anyway" saw
+    answers and still filed. Sessions that end in a test submission do not count.
+    """
+    showed = sa.func.json_array_length(FaqSuggestion.faq_slugs) > 0
+    sessions = (
+        sa.select(
+            FaqSuggestion.form_token,
+            sa.func.max(sa.case((showed, 1), else_=0)).label("showed"),
+            sa.func.max(sa.case((FaqSuggestion.request_id.is_not(None), 1), else_=0)).label(
+                "filed"
+            ),
+            sa.func.max(sa.case((FoiaRequest.is_test.is_(True), 1), else_=0)).label("test"),
+        )
+        .outerjoin(FoiaRequest, FaqSuggestion.request_id == FoiaRequest.id)
+        .group_by(FaqSuggestion.form_token)
+        .having(
+            sa.func.min(FaqSuggestion.created_at) >= _eastern_midnight_utc(start),
+            sa.func.min(FaqSuggestion.created_at)
+            < _eastern_midnight_utc(as_of + timedelta(days=1)),
+        )
+        .subquery()
+    )
+    shown = sa.and_(sessions.c.showed == 1, sessions.c.test == 0)
+    row = db.session.execute(
+        sa.select(
+            _sum_if(shown),
+            _sum_if(sa.and_(shown, sessions.c.filed == 0)),
+            _sum_if(sa.and_(shown, sessions.c.filed == 1)),
+        )
+    ).one()
+    return FaqFigures(*(int(value) for value in row))
+
+
+# ----------------------------------------------------------------------------------------------
+# The dashboard on the staff queue
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """This month's flow, today's backlog and how long this month's closures took."""
+
+    today: date
+    month_start: date
+    received_this_month: int
+    closed_this_month: int
+    pending: int
+    backlog: int
+    median_days_this_month: float | None
+    closed_counted: int = field(default=0)
+
+    @property
+    def net_change(self) -> int:
+        """Received minus closed: positive when the queue grew this month."""
+        return self.received_this_month - self.closed_this_month
+
+
+def dashboard_figures(today: date | None = None) -> DashboardFigures:
+    """The figures the staff queue shows at the top: four indexed counts and one median."""
+    today = today or deadlines.today_eastern()
+    month_start = today.replace(day=1)
+
+    def count(*conditions) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).where(COUNTED, *conditions)) or 0
+
+    open_request = sa.not_(IS_CLOSED)
+    durations = _processing_times(month_start, today)
+    closed_days = [d for days in durations.values() for d in days]
+    return DashboardFigures(
+        today=today,
+        month_start=month_start,
+        received_this_month=count(FoiaRequest.received_date.between(month_start, today)),
+        closed_this_month=count(*_processed(month_start, today)),
+        pending=count(open_request, FoiaRequest.received_date <= today),
+        # While on hold the clock is stopped (§ 552(a)(6)(A)(ii)): not overdue, whatever the date.
+        backlog=count(
+            open_request,
+            FoiaRequest.status != Status.ON_HOLD,
+            FoiaRequest.received_date <= today,
+            FoiaRequest.due_date < today,
+        ),
+        median_days_this_month=_median(closed_days),
+        closed_counted=len(closed_days),
+    )
