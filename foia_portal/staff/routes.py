@@ -1,5 +1,418 @@
-"""The staff workspace."""
+"""The staff workspace: the queue, one request and its workflow, staff entry, users, audit log,
+FAQ editing and the outbox. Every route checks the role; thin views over the services."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from foia_portal.auth import services as accounts
+from foia_portal.auth.access import admin_required, staff_required
+from foia_portal.auth.forms import UserChangeForm, UserForm
+from foia_portal.auth.models import AuditEntry, StaffUser
+from foia_portal.core import deadlines
+from foia_portal.core.tracking import normalise_tracking_number
+from foia_portal.core.types import utcnow
+from foia_portal.core.workflow import ACTIONS, ActionNotAllowed, RoleNotAllowed, request_actions
+from foia_portal.extensions import db
+from foia_portal.requests import services as intake
+from foia_portal.requests.clock import deadline_for
+from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
+from foia_portal.requests.uploads import check_uploaded_files, stored_path
+from foia_portal.staff import queue as queue_module
+from foia_portal.staff.forms import ACTION_FORMS, StaffEntryForm, action_values
+from foia_portal.staff.workflow import ActionInvalid, RequestChanged, perform_action
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.record_once
+def _register_template_helpers(state) -> None:
+    app = state.app
+
+    def staff_endpoints() -> set[str]:
+        return set(app.view_functions)
+
+    app.jinja_env.globals["staff_endpoints"] = staff_endpoints
+    app.jinja_env.globals["now_utc"] = utcnow
+
+
+def send_emails() -> None:
+    """Try the emails the last commit queued right away (contract: "Email"); the outbox retries."""
+    from foia_portal.mail.outbox import send_after_commit
+
+    send_after_commit()
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@staff_required
+def queue():
+    """The queue: counts at the top, then the filtered, sorted, paginated table of requests."""
+    filters, errors = queue_module.parse_filters(request.args, current_user)
+    page = queue_module.queue_page(filters)
+    return render_template(
+        "staff/queue.html",
+        page=page,
+        filters=filters,
+        errors=errors,
+        summary=queue_module.summary(current_user, filters.today),
+        staff=accounts.active_staff(),
+        active_nav="queue",
+    ), (422 if errors else 200)
+
+
+@bp.route("/queue.csv")
+@staff_required
+def queue_csv():
+    """The filtered queue as CSV (every page of it), for a spreadsheet."""
+    filters, errors = queue_module.parse_filters(request.args, current_user)
+    if errors:
+        return render_template(
+            "staff/queue.html",
+            page=queue_module.queue_page(filters),
+            filters=filters,
+            errors=errors,
+            summary=queue_module.summary(current_user, filters.today),
+            staff=accounts.active_staff(),
+            active_nav="queue",
+        ), 422
+    filename = f"foia-queue-{filters.today.isoformat()}.csv"
+    return Response(
+        stream_with_context(queue_module.export_csv(filters)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- one request -------------------------------------------------------------------------------
+
+
+def load_request(tracking_number: str) -> FoiaRequest:
+    number = normalise_tracking_number(tracking_number)
+    foia_request = db.session.scalar(
+        sa.select(FoiaRequest)
+        .where(FoiaRequest.tracking_number == number)
+        .options(
+            joinedload(FoiaRequest.assignee),
+            selectinload(FoiaRequest.attachments),
+            selectinload(FoiaRequest.holds),
+            selectinload(FoiaRequest.events).joinedload(RequestEvent.actor),
+        )
+    )
+    if foia_request is None:
+        abort(404)
+    return foia_request
+
+
+def action_form(name: str, formdata=None):
+    """The form of one action, with ids unique on a page that shows several forms."""
+    form = ACTION_FORMS[name](formdata=formdata) if formdata is not None else ACTION_FORMS[name]()
+    for field in form:
+        field.id = f"{name}-{field.id}"
+    return form
+
+
+def render_request(foia_request: FoiaRequest, failed: tuple[str, object] | None = None, **extra):
+    """The request page, with the forms of the actions allowed now (and a failed one re-shown)."""
+    actions = request_actions(foia_request, current_user.role)
+    forms = {}
+    for action in actions:
+        if failed is not None and failed[0] == action.name:
+            forms[action.name] = failed[1]
+            continue
+        form = action_form(action.name)
+        form.version.data = foia_request.version
+        forms[action.name] = form
+    deadline = deadline_for(foia_request)
+    end = foia_request.closed_date or deadlines.today_eastern()
+    used = deadlines.business_days_used(foia_request.received_date, end, list(deadline.pauses))
+    today = deadlines.today_eastern()
+    emails = []
+    try:
+        from foia_portal.mail.outbox import messages_for_request
+
+        emails = messages_for_request(foia_request)
+    except ImportError:  # the outbox module is optional for this page
+        emails = []
+    return render_template(
+        "staff/request.html",
+        foia_request=foia_request,
+        deadline=deadline,
+        business_days_used=used,
+        days_left=deadlines.business_days_left(deadline.due_date, today),
+        arrived_local=foia_request.submitted_at.astimezone(deadlines.EASTERN),
+        today=today,
+        actions=actions,
+        forms=forms,
+        staff=accounts.active_staff(),
+        emails=emails,
+        active_nav="queue",
+        **extra,
+    )
+
+
+@bp.route("/requests/<tracking_number>")
+@staff_required
+def request_detail(tracking_number: str):
+    """Everything about one request: what was asked, the deadline explained, the timeline."""
+    return render_request(load_request(tracking_number))
+
+
+@bp.route("/requests/<tracking_number>/actions/<action>", methods=["POST"])
+@staff_required
+def request_action(tracking_number: str, action: str):
+    """Take one workflow action; refused with 409 when the status does not allow it."""
+    if action not in ACTION_FORMS:
+        abort(404)
+    foia_request = load_request(tracking_number)
+    form = action_form(action, request.form)
+    values_valid = form.validate()
+    values = action_values(form) if values_valid else {}
+    if action == "close":
+        files, problems = check_uploaded_files(request.files.getlist("released"))
+        if problems:
+            form.released.errors = list(form.released.errors) + problems
+            values_valid = False
+        values["released"] = files
+    if not values_valid:
+        # A stale or disallowed action says so first; field errors come after.
+        try:
+            from foia_portal.core.workflow import check_request_action
+
+            check_request_action(action, foia_request, current_user.role)
+        except RoleNotAllowed:
+            abort(403)
+        except ActionNotAllowed as error:
+            return render_request(foia_request, conflict=str(error)), 409
+        return render_request(foia_request, failed=(action, form)), 422
+
+    stored = intake.StoredFiles()
+    try:
+        perform_action(foia_request, action, current_user, values, form.version.data, stored=stored)
+        db.session.commit()
+    except RoleNotAllowed:
+        db.session.rollback()
+        abort(403)
+    except (ActionNotAllowed, RequestChanged) as error:
+        db.session.rollback()
+        stored.discard()
+        return render_request(load_request(tracking_number), conflict=str(error)), 409
+    except ActionInvalid as error:
+        db.session.rollback()
+        stored.discard()
+        for name, messages in error.errors.items():
+            if name in form:
+                form[name].errors = list(form[name].errors) + messages
+            else:
+                form.form_errors.extend(messages)
+        return render_request(load_request(tracking_number), failed=(action, form)), 422
+    except OSError:
+        db.session.rollback()
+        stored.discard()
+        current_app.logger.exception("could not store released records")
+        form.form_errors.append(
+            "The released files could not be saved just now, so nothing was changed. Try again."
+        )
+        return render_request(load_request(tracking_number), failed=(action, form)), 503
+    except BaseException:
+        db.session.rollback()
+        stored.discard()
+        raise
+    send_emails()
+    flash(f"Done: {ACTIONS[action].label.lower()}.", "success")
+    return redirect(url_for("staff.request_detail", tracking_number=tracking_number), code=303)
+
+
+@bp.route("/requests/<tracking_number>/attachments/<int:attachment_id>")
+@staff_required
+def attachment(tracking_number: str, attachment_id: int):
+    """Download a file the requester sent or the office released."""
+    foia_request = load_request(tracking_number)
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.request_id != foia_request.id:
+        abort(404)
+    path = stored_path(found.stored_name)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=found.original_filename,
+        max_age=0,
+    )
+
+
+# --- staff entry of requests that arrived by mail, email, phone, fax or in person ---------------
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@staff_required
+def new_request():
+    """Enter a request that arrived on paper or by phone; the clock starts on the date received."""
+    form = StaffEntryForm()
+    if request.method == "GET":
+        return render_template("staff/new_request.html", form=form, active_nav="new_request")
+    valid = form.validate()
+    today = deadlines.today_eastern()
+    if form.received_on.data and form.received_on.data > today:
+        form.received_on.errors = [*form.received_on.errors, "The date cannot be in the future."]
+        valid = False
+    files, problems = check_uploaded_files(request.files.getlist("attachments"))
+    if problems:
+        form.attachments.errors = list(form.attachments.errors) + problems
+    if not valid or problems:
+        return render_template("staff/new_request.html", form=form, active_nav="new_request"), 422
+    arrived = form.received_on.data
+    # A request that arrives on a weekend or holiday counts from the next business day.
+    received = (
+        arrived if deadlines.is_business_day(arrived) else deadlines.next_business_day(arrived)
+    )
+    # The fiscal year of the tracking number is that of receipt, not of data entry.
+    submitted_at = datetime.combine(arrived, time(12, 0), deadlines.EASTERN).astimezone(UTC)
+    stored = intake.StoredFiles()
+    try:
+        foia_request = intake.submit_request(
+            intake.Intake(
+                fields=form.request_fields(),
+                channel=form.channel.data,
+                files=files,
+                submitted_at=submitted_at,
+                received_on=received,
+                actor_id=current_user.id,
+            ),
+            stored,
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        stored.discard()
+        raise
+    send_emails()
+    flash(f"Request {foia_request.tracking_number} entered.", "success")
+    return redirect(
+        url_for("staff.request_detail", tracking_number=foia_request.tracking_number), code=303
+    )
+
+
+# --- users and the audit log (administrators) ---------------------------------------------------
+
+
+def render_users(create_form=None, token=None, token_user=None, problem=None):
+    users = list(db.session.scalars(sa.select(StaffUser).order_by(StaffUser.name)))
+    tokens = {u.id: accounts.live_token_count(u) for u in users}
+    return render_template(
+        "staff/users.html",
+        users=users,
+        tokens=tokens,
+        form=create_form or UserForm(),
+        change_form=UserChangeForm(),
+        new_token=token,
+        token_user=token_user,
+        problem=problem,
+        active_nav="users",
+    )
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_required
+def users():
+    """Staff accounts: create, change role, deactivate, API tokens."""
+    if request.method == "GET":
+        return render_users()
+    form = UserForm()
+    if not form.validate():
+        return render_users(create_form=form), 422
+    try:
+        user = accounts.create_user(
+            form.email.data, form.name.data, form.role.data, form.password.data, current_user
+        )
+    except accounts.AccountError as error:
+        db.session.rollback()
+        target = form._fields.get(error.field or "")
+        if target is not None:
+            target.errors = [*target.errors, str(error)]
+        else:
+            form.form_errors.append(str(error))
+        return render_users(create_form=form), 422
+    db.session.commit()
+    flash(f"Account created for {user.email}.", "success")
+    return redirect(url_for("staff.users"), code=303)
+
+
+@bp.route("/users/<int:user_id>", methods=["POST"])
+@admin_required
+def user_update(user_id: int):
+    """Change one account: `operation` = role | deactivate | activate | token | revoke."""
+    user = db.get_or_404(StaffUser, user_id)
+    operation = request.form.get("operation", "")
+    # CSRFProtect has already checked the token of every POST.
+    form = UserChangeForm()
+    if operation not in ("role", "deactivate", "activate", "token", "revoke"):
+        return render_users(problem="Unknown change."), 422
+    if operation == "role" and not form.validate():
+        return render_users(problem="Choose a role: officer or admin."), 422
+    token = None
+    try:
+        if operation == "role":
+            accounts.change_role(user, form.role.data, current_user)
+        elif operation in ("deactivate", "activate"):
+            accounts.set_active(user, operation == "activate", current_user)
+            if operation == "deactivate":
+                accounts.revoke_tokens(user, current_user)
+        elif operation == "token":
+            token = accounts.issue_api_token(user, current_user)
+        else:
+            accounts.revoke_tokens(user, current_user)
+    except accounts.AccountError as error:
+        db.session.rollback()
+        return render_users(problem=str(error)), 409
+    db.session.commit()
+    if token is not None:
+        # Shown once, in this response only: never flashed (the session cookie is not secret).
+        return render_users(token=token, token_user=user)
+    flash(f"Saved the change to {user.email}.", "success")
+    return redirect(url_for("staff.users"), code=303)
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+@bp.route("/audit")
+@admin_required
+def audit_log():
+    """The audit log: sign-ins, failed sign-ins, user changes, tokens, FAQ edits; newest first."""
+    before = request.args.get("before", type=int)
+    query = (
+        sa.select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    )
+    if before:
+        query = query.where(AuditEntry.id < before)
+    entries = list(db.session.scalars(query.limit(AUDIT_PAGE_SIZE + 1)))
+    more = len(entries) > AUDIT_PAGE_SIZE
+    entries = entries[:AUDIT_PAGE_SIZE]
+    return render_template(
+        "staff/audit.html",
+        entries=entries,
+        next_before=entries[-1].id if more and entries else None,
+        active_nav="audit",
+    )

@@ -1,0 +1,322 @@
+"""Forms of the staff workspace: one per workflow action, staff entry of a request, FAQ editing.
+
+Action field names equal the JSON keys of `POST /api/v1/staff/requests/<n>/actions` (contract:
+`track`, `assignee`, `text`, `message`, `reason`, `disposition`, `exemptions`; ours added:
+`estimated_completion_date`, `decision`, `answered_on`, `version`). The API validates its JSON
+with these same classes through `foia_portal.core.jsonforms.validate_json`.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Form,
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import HiddenInput
+
+from foia_portal.core.jsonforms import validate_json
+from foia_portal.core.text import strip_text
+from foia_portal.core.vocabulary import (
+    CHANNEL_LABELS,
+    DISPOSITION_LABELS,
+    EXEMPTION_LABELS,
+    STATUS_LABELS,
+    TRACK_LABELS,
+    Channel,
+    Status,
+)
+from foia_portal.requests.forms import FoiaRequestForm, no_control_characters
+
+TEXT = [strip_text]
+MESSAGE_MAX = 10_000
+
+TRACK_CHOICES = [(t.value, label) for t, label in TRACK_LABELS.items()]
+DISPOSITION_CHOICES = [(d.value, label) for d, label in DISPOSITION_LABELS.items()]
+EXEMPTION_CHOICES = list(EXEMPTION_LABELS.items())
+HOLD_REASON_CHOICES = [
+    ("clarification", "To ask for information (once per request)"),
+    ("fees", "To resolve a fee question"),
+]
+EXTENSION_REASON_CHOICES = [
+    ("field_facilities", "Records at field facilities"),
+    ("voluminous_records", "A voluminous amount of records"),
+    ("consultation", "Consultation with another agency or component"),
+]
+DECISION_CHOICES = [("granted", "Grant"), ("denied", "Deny")]
+# Channels staff enter by hand (the web form, the API and FOIA.gov file themselves).
+STAFF_CHANNELS = (Channel.MAIL, Channel.EMAIL, Channel.PHONE, Channel.FAX, Channel.IN_PERSON)
+
+
+def message_field(label: str, required: bool, description: str | None = None):
+    validators = [DataRequired(f"Enter {label.lower()}.")] if required else [Optional()]
+    return TextAreaField(
+        label,
+        filters=TEXT,
+        description=description,
+        validators=[*validators, Length(max=MESSAGE_MAX), no_control_characters],
+    )
+
+
+class ActionForm(FlaskForm):
+    """Every action form carries the version of the request it was shown with."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class AcknowledgeForm(ActionForm):
+    track = RadioField(
+        "Processing track",
+        choices=TRACK_CHOICES,
+        validators=[InputRequired("Choose a processing track.")],
+    )
+    estimated_completion_date = DateField(
+        "Estimated completion date",
+        description="Leave empty for the office's median for this track. The requester sees it "
+        "beside the statutory due date (5 U.S.C. § 552(a)(7)(B)).",
+        validators=[Optional()],
+    )
+    message = message_field("Message to the requester", required=False)
+
+
+class AssignForm(ActionForm):
+    assignee = EmailField(
+        "Assign to",
+        filters=TEXT,
+        description="A staff member's email address; empty to unassign.",
+        validators=[Optional(), Length(max=254)],
+    )
+
+
+class NoteForm(ActionForm):
+    text = message_field(
+        "Internal note", required=True, description="Never shown to the requester."
+    )
+
+
+class RequestInfoForm(ActionForm):
+    message = message_field(
+        "Message to the requester",
+        required=True,
+        description="What you need from them. The clock stops until they answer.",
+    )
+    reason = RadioField(
+        "Why the clock stops",
+        choices=HOLD_REASON_CHOICES,
+        default="clarification",
+        validators=[InputRequired("Choose why the clock stops.")],
+    )
+
+
+class ResumeForm(ActionForm):
+    answered_on = DateField(
+        "Date the requester answered",
+        description="Empty for today. The clock restarts from this day.",
+        validators=[Optional()],
+    )
+    message = message_field("Message to the requester", required=False)
+
+
+class ExtendForm(ActionForm):
+    reason = RadioField(
+        "Unusual circumstance",
+        choices=EXTENSION_REASON_CHOICES,
+        validators=[InputRequired("Choose the unusual circumstance that justifies the extension.")],
+    )
+    message = message_field(
+        "Explanation for the requester",
+        required=False,
+        description="The notice already offers to narrow the request and names the FOIA Public "
+        "Liaison and OGIS.",
+    )
+
+
+class EstimateForm(ActionForm):
+    estimated_completion_date = DateField(
+        "New estimated completion date",
+        validators=[InputRequired("Enter the new estimated completion date.")],
+    )
+    reason = message_field("Why it changes", required=True, description="Shown to the requester.")
+
+
+class DecisionForm(ActionForm):
+    decision = RadioField(
+        "Decision", choices=DECISION_CHOICES, validators=[InputRequired("Grant or deny.")]
+    )
+    reason = message_field(
+        "Reason",
+        required=True,
+        description="Shown to the requester; a denial email also explains how to appeal.",
+    )
+
+
+class CloseForm(ActionForm):
+    disposition = SelectField(
+        "Disposition",
+        choices=[("", "- Choose -"), *DISPOSITION_CHOICES],
+        validators=[DataRequired("Choose a disposition.")],
+    )
+    exemptions = SelectMultipleField(
+        "Exemptions cited",
+        choices=EXEMPTION_CHOICES,
+        description="Required for a partial grant or a full denial based on exemptions.",
+        validators=[Optional()],
+    )
+    message = message_field(
+        "Final message to the requester",
+        required=True,
+        description="The email adds the disposition, the exemptions, appeal rights (90 days), "
+        "the FOIA Public Liaison and OGIS.",
+    )
+    released = MultipleFileField(
+        "Released records",
+        description="Optional. PDF, PNG, JPEG, plain text or Word (DOCX), 20 MB each. The "
+        "requester downloads them from their status page.",
+    )
+
+
+class ReopenForm(ActionForm):
+    reason = message_field("Why it is reopened", required=True)
+
+
+# The form of each action; the API validates JSON payloads with the same classes.
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "acknowledge": AcknowledgeForm,
+    "assign": AssignForm,
+    "note": NoteForm,
+    "request_info": RequestInfoForm,
+    "resume": ResumeForm,
+    "extend": ExtendForm,
+    "set_estimate": EstimateForm,
+    "decide_expedited": DecisionForm,
+    "decide_fee_waiver": DecisionForm,
+    "close": CloseForm,
+    "reopen": ReopenForm,
+}
+HTML_ONLY_FIELDS = {"released"}
+
+
+def action_values(form: ActionForm) -> dict:
+    """The values a workflow service takes, from a validated action form."""
+    return {
+        name: field.data
+        for name, field in form._fields.items()
+        if name not in ("csrf_token", "version")
+    }
+
+
+def validate_action_json(action: str, payload: dict):
+    """Validate a JSON action payload (without the `action` key); returns (form, errors)."""
+    form_class = ACTION_FORMS[action]
+    probe = form_class(formdata=None, meta={"csrf": False})
+    fields = tuple(f.name for f in probe if f.name not in HTML_ONLY_FIELDS | {"csrf_token"})
+    return validate_json(form_class, payload, fields)
+
+
+class StaffEntryForm(FoiaRequestForm):
+    """A request that arrived by mail, email, phone, fax or in person, typed in by staff."""
+
+    class Meta:
+        csrf = True  # a signed-in staff page, unlike the public form
+
+    received_on = DateField(
+        "Date received",
+        description="The business day the office received it; the 20-day clock starts here.",
+        validators=[InputRequired("Enter the date the request was received.")],
+    )
+    channel = RadioField(
+        "How it arrived",
+        choices=[(c.value, CHANNEL_LABELS[c]) for c in STAFF_CHANNELS],
+        validators=[InputRequired("Choose how the request arrived.")],
+    )
+
+
+QUEUE_STATUS_CHOICES = [
+    ("open", "Open (received, in progress, on hold)"),
+    *[(s.value, STATUS_LABELS[s] if s != Status.ON_HOLD else "On hold") for s in Status],
+    ("all", "Every status"),
+]
+QUEUE_SORT_CHOICES = [
+    ("due_date", "Due date (soonest first)"),
+    ("received", "Received (newest first)"),
+    ("tracking_number", "Tracking number"),
+]
+
+
+def one_of(choices, what: str):
+    values = [value for value, _ in choices]
+    return AnyOf(values, message=f"Choose {what}: {', '.join(values)}.")
+
+
+class QueueFilterForm(Form):
+    """The queue's filters, read from the URL (GET: bookmarkable, no CSRF, nothing changes)."""
+
+    status = SelectField(
+        "Status",
+        choices=[("", "Open, or every status when searching"), *QUEUE_STATUS_CHOICES],
+        validate_choice=False,
+        validators=[Optional(), one_of(QUEUE_STATUS_CHOICES, "a status")],
+    )
+    track = SelectField(
+        "Track",
+        choices=[("", "Any track"), *TRACK_CHOICES],
+        validate_choice=False,
+        validators=[Optional(), one_of(TRACK_CHOICES, "a track")],
+    )
+    assignee = StringField(
+        "Assignee",
+        filters=TEXT,
+        description="“mine”, “unassigned” or a staff email address.",
+        validators=[Optional(), Length(max=254)],
+    )
+    overdue = BooleanField("Overdue only", false_values=(False, "false", "", "0", "no", "off"))
+    due_within = IntegerField(
+        "Due within (business days)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=365, message="Enter a number of days from 0 to 365."),
+        ],
+    )
+    received_from = DateField("Received from", validators=[Optional()])
+    received_to = DateField("Received to", validators=[Optional()])
+    q = StringField(
+        "Search",
+        filters=TEXT,
+        description="Tracking number, requester name or email, or words in the description.",
+        validators=[Optional(), Length(max=200)],
+    )
+    sort = SelectField(
+        "Sort by",
+        choices=QUEUE_SORT_CHOICES,
+        default="due_date",
+        validate_choice=False,
+        validators=[Optional(), one_of(QUEUE_SORT_CHOICES, "a sort order")],
+    )
+    after = StringField(validators=[Optional(), Length(max=100)])
+    before = StringField(validators=[Optional(), Length(max=100)])
+    per_page = IntegerField(
+        "Per page",
+        validators=[Optional(), NumberRange(min=1, max=500, message="Enter 1 to 500.")],
+    )
+
+    def validate_received_to(self, field):
+        if field.data and self.received_from.data and field.data < self.received_from.data:
+            raise ValidationError("The end of the range cannot be before its start.")

@@ -1,0 +1,387 @@
+"""The request queue: filters, sort orders, keyset pagination, the summary and the CSV export.
+
+Shared by the staff pages and the staff API: `parse_filters(request.args, user)` then
+`queue_page(filters)` (or `export_csv(filters)`).
+
+Pagination is by keyset ("rows after this due date and id"), never OFFSET, so page 1000 costs what
+page 1 does; every sort order has a matching index (see FoiaRequest.__table_args__ and
+docs/staff-workflow.md for measurements at a million rows).
+
+"Overdue" means the clock is running and the due date has passed: a request on hold (clock
+stopped, § 552(a)(6)(A)(ii)) or closed is never overdue.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from foia_portal.auth.models import StaffUser
+from foia_portal.core import deadlines
+from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
+from foia_portal.core.vocabulary import OPEN_STATUSES, Status
+from foia_portal.extensions import db
+from foia_portal.requests.models import FoiaRequest, Requester
+from foia_portal.staff.forms import QueueFilterForm
+
+CLOCK_RUNNING = (Status.RECEIVED, Status.IN_PROGRESS)
+DEFAULT_PER_PAGE = 50
+DUE_SOON_BUSINESS_DAYS = 5
+EXPORT_LIMIT = 200_000
+
+SORTS = {
+    # name: (column, descending?)
+    "due_date": (FoiaRequest.due_date, False),
+    "received": (FoiaRequest.received_date, True),
+    "tracking_number": (FoiaRequest.tracking_number, False),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """A validated queue view; `args()` gives it back as URL parameters."""
+
+    status: str = ""  # "", "open", "all" or a status
+    track: str = ""
+    assignee: str = ""  # "", "mine", "unassigned" or an email
+    assignee_id: int | None = None  # resolved from `assignee`
+    overdue: bool = False
+    due_within: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str = ""
+    sort: str = "due_date"
+    after: str = ""
+    before: str = ""
+    per_page: int = DEFAULT_PER_PAGE
+    today: date = field(default_factory=deadlines.today_eastern)
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """URL parameters of this view (cursors dropped unless given), for links and bookmarks."""
+        values = {
+            "status": self.status,
+            "track": self.track,
+            "assignee": self.assignee,
+            "overdue": "1" if self.overdue else "",
+            "due_within": "" if self.due_within is None else str(self.due_within),
+            "received_from": self.received_from.isoformat() if self.received_from else "",
+            "received_to": self.received_to.isoformat() if self.received_to else "",
+            "q": self.q,
+            "sort": "" if self.sort == "due_date" else self.sort,
+            "per_page": "" if self.per_page == DEFAULT_PER_PAGE else str(self.per_page),
+        }
+        values.update({k: "" if v is None else str(v) for k, v in changes.items()})
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def statuses(self) -> tuple[str, ...] | None:
+        """The statuses shown; None for all. Without a status filter, a search covers every
+        status (contract) and the plain queue shows open requests."""
+        if self.status == "all" or (not self.status and self.q):
+            return None
+        if self.status in ("", "open"):
+            return tuple(OPEN_STATUSES)
+        return (self.status,)
+
+
+def parse_filters(
+    args: Mapping[str, Any], user: StaffUser | None = None, today: date | None = None
+) -> tuple[QueueFilters, dict[str, list[str]]]:
+    """Validate URL parameters; returns the filters and {parameter: [messages]}."""
+    form = QueueFilterForm(formdata=args)
+    form.validate()
+    errors = {name: list(messages) for name, messages in form.errors.items()}
+    data = {name: form[name].data for name in form._fields if name not in errors}
+    assignee = (data.get("assignee") or "").strip()
+    assignee_id = None
+    if assignee.lower() == "mine":
+        assignee = "mine"
+        assignee_id = user.id if user is not None else None
+    elif assignee.lower() == "unassigned":
+        assignee = "unassigned"
+    elif assignee:
+        found = db.session.scalar(
+            sa.select(StaffUser.id).where(StaffUser.email == assignee.lower())
+        )
+        if found is None:
+            errors["assignee"] = ["No staff member has that email; use mine or unassigned."]
+            assignee = ""
+        else:
+            assignee, assignee_id = assignee.lower(), found
+    sort = data.get("sort") or "due_date"
+    for cursor in ("after", "before"):
+        if data.get(cursor) and decode_cursor(sort, data[cursor]) is None:
+            errors[cursor] = ["This page link is not valid any more; start from the first page."]
+            data[cursor] = ""
+    filters = QueueFilters(
+        status=data.get("status") or "",
+        track=data.get("track") or "",
+        assignee=assignee,
+        assignee_id=assignee_id,
+        overdue=bool(data.get("overdue")),
+        due_within=data.get("due_within"),
+        received_from=data.get("received_from"),
+        received_to=data.get("received_to"),
+        q=data.get("q") or "",
+        sort=sort,
+        after=data.get("after") or "",
+        before=data.get("before") or "",
+        per_page=data.get("per_page") or DEFAULT_PER_PAGE,
+        today=today or deadlines.today_eastern(),
+    )
+    return filters, errors
+
+
+def search_condition(q: str):
+    """Each word must appear in the tracking number, the requester's name or email, or the
+    description; a whole tracking number is looked up exactly (on its unique index)."""
+    number = normalise_tracking_number(q)
+    if TRACKING_NUMBER_PATTERN.match(number):
+        return FoiaRequest.tracking_number == number
+    words = [w for w in re.split(r"\s+", q.strip()) if w][:8]
+    conditions = []
+    for word in words:
+        conditions.append(
+            sa.or_(
+                FoiaRequest.tracking_number.icontains(word, autoescape=True),
+                FoiaRequest.description.icontains(word, autoescape=True),
+                Requester.first_name.icontains(word, autoescape=True),
+                Requester.last_name.icontains(word, autoescape=True),
+                Requester.email.icontains(word, autoescape=True),
+            )
+        )
+    return sa.and_(*conditions)
+
+
+def where_clauses(filters: QueueFilters) -> list:
+    today = filters.today
+    clauses = []
+    statuses = filters.statuses
+    if statuses is not None:
+        clauses.append(
+            FoiaRequest.status == statuses[0]
+            if len(statuses) == 1
+            else FoiaRequest.status.in_(statuses)
+        )
+    if filters.track:
+        clauses.append(FoiaRequest.track == filters.track)
+    if filters.assignee == "unassigned":
+        clauses.append(FoiaRequest.assignee_id.is_(None))
+    elif filters.assignee:
+        clauses.append(FoiaRequest.assignee_id == filters.assignee_id)
+    if filters.overdue:
+        clauses.append(FoiaRequest.status.in_(CLOCK_RUNNING))
+        clauses.append(FoiaRequest.due_date < today)
+    if filters.due_within is not None:
+        clauses.append(FoiaRequest.status.in_(CLOCK_RUNNING))
+        clauses.append(FoiaRequest.due_date >= today)
+        clauses.append(
+            FoiaRequest.due_date <= deadlines.add_business_days(today, filters.due_within)
+        )
+    if filters.received_from:
+        clauses.append(FoiaRequest.received_date >= filters.received_from)
+    if filters.received_to:
+        clauses.append(FoiaRequest.received_date <= filters.received_to)
+    if filters.q:
+        clauses.append(search_condition(filters.q))
+    return clauses
+
+
+def base_query(filters: QueueFilters) -> sa.Select:
+    return (
+        sa.select(FoiaRequest)
+        .join(FoiaRequest.requester)
+        .where(*where_clauses(filters))
+        .options(joinedload(FoiaRequest.assignee))
+    )
+
+
+# --- keyset cursors ----------------------------------------------------------------------------
+
+
+def encode_cursor(sort: str, foia_request: FoiaRequest) -> str:
+    if sort == "tracking_number":
+        return foia_request.tracking_number
+    value = foia_request.due_date if sort == "due_date" else foia_request.received_date
+    return f"{value.isoformat()}_{foia_request.id}"
+
+
+def decode_cursor(sort: str, cursor: str) -> tuple | None:
+    if sort == "tracking_number":
+        return (cursor,) if TRACKING_NUMBER_PATTERN.match(cursor) else None
+    day, _, raw_id = cursor.partition("_")
+    try:
+        return date.fromisoformat(day), int(raw_id)
+    except ValueError:
+        return None
+
+
+def _order_and_seek(query: sa.Select, sort: str, cursor: str, backwards: bool) -> sa.Select:
+    column, descending = SORTS[sort]
+    descending = descending != backwards
+    keys = [column] if sort == "tracking_number" else [column, FoiaRequest.id]
+    if cursor:
+        values = decode_cursor(sort, cursor)
+        row, bound = sa.tuple_(*keys), sa.tuple_(*[sa.literal(v) for v in values])
+        query = query.where(row < bound if descending else row > bound)
+    return query.order_by(*[k.desc() if descending else k.asc() for k in keys])
+
+
+@dataclass
+class QueueRow:
+    foia_request: FoiaRequest
+    days_left: int | None  # business days; negative when late; None when the clock is stopped
+    overdue: bool
+
+
+@dataclass
+class QueuePage:
+    filters: QueueFilters
+    rows: list[QueueRow]
+    total: int
+    next_cursor: str | None
+    previous_cursor: str | None
+
+    @property
+    def is_first(self) -> bool:
+        return self.previous_cursor is None
+
+
+def row_for(foia_request: FoiaRequest, today: date) -> QueueRow:
+    if foia_request.status not in CLOCK_RUNNING:
+        return QueueRow(foia_request, None, False)
+    left = deadlines.business_days_left(foia_request.due_date, today)
+    return QueueRow(foia_request, left, foia_request.due_date < today)
+
+
+def queue_page(filters: QueueFilters, with_total: bool = True) -> QueuePage:
+    """One page of the queue, in the chosen order, with cursors to the next and previous pages."""
+    backwards = bool(filters.before) and not filters.after
+    cursor = filters.before if backwards else filters.after
+    query = _order_and_seek(base_query(filters), filters.sort, cursor, backwards)
+    found = list(db.session.scalars(query.limit(filters.per_page + 1)))
+    more = len(found) > filters.per_page
+    found = found[: filters.per_page]
+    if backwards:
+        found.reverse()
+    next_cursor = previous_cursor = None
+    if found:
+        if more or backwards:
+            next_cursor = encode_cursor(filters.sort, found[-1])
+        if (backwards and more) or (not backwards and filters.after):
+            previous_cursor = encode_cursor(filters.sort, found[0])
+    total = count(filters) if with_total else -1
+    rows = [row_for(r, filters.today) for r in found]
+    return QueuePage(filters, rows, total, next_cursor, previous_cursor)
+
+
+def count(filters: QueueFilters) -> int:
+    query = sa.select(sa.func.count(FoiaRequest.id)).select_from(FoiaRequest)
+    if filters.q:
+        query = query.join(FoiaRequest.requester)
+    return db.session.scalar(query.where(*where_clauses(filters)))
+
+
+@dataclass
+class QueueSummary:
+    by_status: dict[str, int]
+    overdue: int
+    due_soon: int
+    due_soon_days: int
+    mine_open: int | None
+
+
+def summary(user: StaffUser | None = None, today: date | None = None) -> QueueSummary:
+    """Counts by status, plus how many running clocks are overdue or due within 5 business days."""
+    today = today or deadlines.today_eastern()
+    soon = deadlines.add_business_days(today, DUE_SOON_BUSINESS_DAYS)
+    by_status = dict.fromkeys([s.value for s in Status], 0)
+    by_status.update(
+        db.session.execute(
+            sa.select(FoiaRequest.status, sa.func.count()).group_by(FoiaRequest.status)
+        ).all()
+    )
+    running = FoiaRequest.status.in_(CLOCK_RUNNING)
+    overdue, due_soon = db.session.execute(
+        sa.select(
+            sa.func.count().filter(FoiaRequest.due_date < today),
+            sa.func.count().filter(FoiaRequest.due_date >= today, FoiaRequest.due_date <= soon),
+        ).where(running)
+    ).one()
+    mine = None
+    if user is not None:
+        mine = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                FoiaRequest.assignee_id == user.id, FoiaRequest.status.in_(OPEN_STATUSES)
+            )
+        )
+    return QueueSummary(by_status, overdue or 0, due_soon or 0, DUE_SOON_BUSINESS_DAYS, mine)
+
+
+# --- CSV export --------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "tracking_number", "requester_name", "requester_email", "organization", "received_date",
+    "due_date", "days_left", "overdue", "status", "track", "assignee",
+    "estimated_completion_date", "disposition", "closed_date", "channel",
+)  # fmt: skip
+
+
+def csv_safe(value: Any) -> str:
+    """A cell that a spreadsheet will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_csv(filters: QueueFilters) -> Iterator[str]:
+    """The filtered view as CSV lines, every page of it (up to EXPORT_LIMIT rows), streamed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    query = _order_and_seek(
+        base_query(replace(filters, after="", before="")), filters.sort, "", False
+    )
+    result = db.session.scalars(query.limit(EXPORT_LIMIT).execution_options(yield_per=1000))
+    for number, foia_request in enumerate(result, start=1):
+        row = row_for(foia_request, filters.today)
+        writer.writerow(
+            [
+                csv_safe(v)
+                for v in (
+                    foia_request.tracking_number,
+                    foia_request.requester.full_name,
+                    foia_request.requester.email,
+                    foia_request.requester.organization,
+                    foia_request.received_date.isoformat(),
+                    foia_request.due_date.isoformat(),
+                    "" if row.days_left is None else row.days_left,
+                    "yes" if row.overdue else "no",
+                    foia_request.status,
+                    foia_request.track,
+                    foia_request.assignee.email if foia_request.assignee else "",
+                    foia_request.estimated_completion_date,
+                    foia_request.disposition,
+                    foia_request.closed_date,
+                    foia_request.channel,
+                )
+            ]
+        )
+        if number % 500 == 0:
+            yield flush()
+    yield flush()
