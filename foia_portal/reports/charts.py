@@ -54,7 +54,9 @@ def _nice_ceiling(value: float, ticks: int = 4) -> tuple[float, float]:
         return 1, 1
     raw_step = value / ticks
     magnitude = 10 ** math.floor(math.log10(raw_step))
-    for multiple in (1, 2, 2.5, 5, 10):
+    # 2.5 only from 25 upwards: a count axis never needs a gridline at 7.5.
+    multiples = (1, 2, 2.5, 5, 10) if magnitude >= 10 else (1, 2, 5, 10)
+    for multiple in multiples:
         step = multiple * magnitude
         if step >= raw_step:
             break
