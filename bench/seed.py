@@ -262,33 +262,48 @@ def fast_sqlite(connection: sa.Connection) -> None:
 
 
 def seed_staff(engine: sa.Engine) -> list[int]:
-    """The benchmark's admin (who signs in for the queue) and OFFICER_COUNT officers."""
+    """The benchmark's admin (who signs in for the queue) and OFFICER_COUNT officers.
+
+    Returns their ids, the admin's first; accounts that already exist are kept as they are.
+    """
     from werkzeug.security import generate_password_hash
 
     table = models.StaffUser.__table__
-    password_hash = generate_password_hash(BENCH_PASSWORD, method="scrypt")  # once, for all
-    now = datetime.now(UTC)
+    emails = [BENCH_ADMIN_EMAIL] + [f"officer{n}@example.gov" for n in range(1, OFFICER_COUNT + 1)]
     with engine.begin() as connection:
-        existing = connection.scalars(sa.select(table.c.id)).all()
-        if existing:
-            return list(existing)
-        rows = [
-            {
-                "email": BENCH_ADMIN_EMAIL if n == 0 else f"officer{n}@example.gov",
-                "name": "Bench Administrator" if n == 0 else f"Officer {n}",
-                "role": Role.ADMIN if n == 0 else Role.OFFICER,
-                "password_hash": password_hash,
-                "active": True,
-                "failed_logins": 0,
-                "locked_until": None,
-                "last_login_at": None,
-                "created_at": now,
-                "session_nonce": f"{n:016x}",
-            }
-            for n in range(OFFICER_COUNT + 1)
-        ]
-        connection.execute(sa.insert(table), rows)
-        return list(connection.scalars(sa.select(table.c.id).order_by(table.c.id)))
+        existing = set(
+            connection.scalars(sa.select(table.c.email).where(table.c.email.in_(emails)))
+        )
+        missing = [email for email in emails if email not in existing]
+        if missing:
+            password_hash = generate_password_hash(BENCH_PASSWORD, method="scrypt")  # once
+            now = datetime.now(UTC)
+            connection.execute(
+                sa.insert(table),
+                [
+                    {
+                        "email": email,
+                        "name": "Bench Administrator"
+                        if email == BENCH_ADMIN_EMAIL
+                        else f"Officer {email.split('@')[0].removeprefix('officer')}",
+                        "role": Role.ADMIN if email == BENCH_ADMIN_EMAIL else Role.OFFICER,
+                        "password_hash": password_hash,
+                        "active": True,
+                        "failed_logins": 0,
+                        "locked_until": None,
+                        "last_login_at": None,
+                        "created_at": now,
+                        "session_nonce": f"{emails.index(email):016x}",
+                    }
+                    for email in missing
+                ],
+            )
+        ids = dict(
+            connection.execute(
+                sa.select(table.c.email, table.c.id).where(table.c.email.in_(emails))
+            ).all()
+        )
+    return [ids[email] for email in emails]
 
 
 # --------------------------------------------------------------------------------------------

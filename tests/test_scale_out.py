@@ -1,0 +1,415 @@
+"""The production topology on one machine: two app processes and two mail workers, one
+PostgreSQL database and one Redis (docs/deploy.md).
+
+- Two gunicorn processes (1 sync worker each, different ports) serve the same database. One
+  sends email right after each commit (MAIL_SEND_IMMEDIATELY, the production default), the other
+  leaves every email to the workers, so both delivery paths run against each other.
+- Two `flask outbox send --loop` workers deliver what is due, competing for the same rows.
+- Rate limits live in Redis (a DB number of its own, flushed before and after), so a limit is
+  one budget for the whole site, whichever process a request reaches.
+- Uploads go to one shared folder: a file sent through one process is downloaded by staff
+  through the other.
+
+Skipped (or failed under FOIA_TEST_REQUIRE_ALL=1) without PostgreSQL or Redis.
+"""
+
+from __future__ import annotations
+
+import html
+import http.client
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import (
+    create_postgres_database,
+    drop_postgres_database,
+    skip_or_fail,
+    upgrade_database,
+)
+from tests.fixtures.mail import OFFICE_EMAIL, SENDER, SmtpServer, free_port
+from tests.helpers import PDF_BYTES
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+REDIS_URL = os.environ.get("FOIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+SUBMISSION_LIMIT = 8  # per hour, for the whole site
+STAFF_EMAIL = "scale-officer@example.gov"
+STAFF_PASSWORD = "scale-out-password-123"  # noqa: S105
+
+
+# ------------------------------------------------------------------------------ plain HTTP
+
+
+class Browser:
+    """A tiny HTTP client for one process: no redirects followed, cookies kept by name.
+
+    Production cookies are marked Secure; this client talks plain HTTP to 127.0.0.1 and sends
+    them anyway, as a TLS-terminating proxy in front of gunicorn would.
+    """
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, fields=None, files=None):
+        headers = {}
+        body = None
+        if files:
+            boundary = uuid.uuid4().hex
+            body = multipart(fields or {}, files, boundary)
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                name, value = cookie.split(";", 1)[0].split("=", 1)
+                self.cookies[name] = value
+            return response.status, response.headers, content
+        finally:
+            connection.close()
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+    def post(self, path: str, fields, files=None):
+        return self.request("POST", path, fields, files)
+
+
+def multipart(fields: dict, files: dict, boundary: str) -> bytes:
+    parts = []
+    for name, value in fields.items():
+        disposition = f'Content-Disposition: form-data; name="{name}"'
+        parts.append(f"--{boundary}\r\n{disposition}\r\n\r\n{value}\r\n".encode())
+    for name, (filename, content, content_type) in files.items():
+        parts.append(
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts)
+
+
+def hidden_value(page: bytes, name: str) -> str:
+    text = page.decode()
+    found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', text) or re.search(
+        rf'value="([^"]*)"[^>]*name="{name}"', text
+    )
+    assert found, f"no {name} field on the page"
+    return html.unescape(found.group(1))
+
+
+# ------------------------------------------------------------------------------ processes
+
+
+def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+
+
+class Processes:
+    """Child processes of the test, each with its output in a log file; stopped at the end."""
+
+    def __init__(self, log_dir: Path):
+        self.log_dir = log_dir
+        self.running: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+        log = (self.log_dir / f"{name}.log").open("wb")
+        process = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env={**os.environ, **env}, stdout=log, stderr=log
+        )
+        log.close()
+        self.running.append((name, process))
+        return process
+
+    def log(self, name: str) -> str:
+        return (self.log_dir / f"{name}.log").read_text(errors="replace")
+
+    def stop(self, process: subprocess.Popen, timeout: float = 20) -> int:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        return process.returncode
+
+    def stop_all(self) -> None:
+        for _, process in reversed(self.running):
+            self.stop(process)
+
+
+def serve(processes: Processes, name: str, env: dict[str, str]) -> int:
+    """Start `gunicorn "foia_portal:create_app()"` with one sync worker; wait until it answers."""
+    port = free_port()
+    process = processes.start(
+        name,
+        [str(BIN / "gunicorn"), "foia_portal:create_app()", "--workers", "1",
+         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env,
+    )  # fmt: skip
+
+    def answers():
+        if process.poll() is not None:
+            raise AssertionError(f"{name} exited:\n{processes.log(name)}")
+        try:
+            return Browser(port).get("/healthz")[0] == 200
+        except OSError:
+            return False
+
+    wait_until(answers, 60, f"{name} to answer")
+    return port
+
+
+# ------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis the rate limits share; only this test's DB number is flushed."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        skip_or_fail("Redis scale-out test", f"no Redis at {REDIS_URL} ({error})")
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def shared_database(tmp_path_factory):
+    """A migrated PostgreSQL database made for this test, dropped afterwards."""
+    url = create_postgres_database()
+    try:
+        upgrade_database(url, tmp_path_factory.mktemp("migrate-uploads"))
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
+@pytest.fixture
+def topology(shared_database, redis_url, tmp_path):
+    """Two app processes and two mail workers on one PostgreSQL, one Redis, one upload folder."""
+    smtp = SmtpServer()
+    smtp.start()
+    processes = Processes(tmp_path)
+    uploads = tmp_path / "shared-uploads"
+    uploads.mkdir()
+    env = {
+        "FOIA_PORTAL_CONFIG": "production",
+        "FLASK_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": shared_database,
+        "RATELIMIT_ENABLED": "true",
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "RATELIMIT_SUBMISSIONS": f"{SUBMISSION_LIMIT} per hour",
+        "MAIL_SERVER": smtp.host,
+        "MAIL_PORT": str(smtp.port),
+        "MAIL_DEFAULT_SENDER": SENDER,
+        "MAIL_TIMEOUT_SECONDS": "5",
+        "FOIA_OFFICE_EMAIL": OFFICE_EMAIL,
+        "UPLOAD_FOLDER": str(uploads),
+        "PUBLIC_BASE_URL": "https://foia.example.gov",
+    }
+    created = subprocess.run(
+        [str(BIN / "flask"), "--app", "foia_portal", "users", "create", STAFF_EMAIL,
+         "--name", "Scale Officer", "--role", "officer", "--password-stdin"],
+        input=STAFF_PASSWORD + "\n", env={**os.environ, **env}, cwd=PROJECT_DIR,
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    try:
+        ports = {
+            "a": serve(processes, "web-a", {**env, "MAIL_SEND_IMMEDIATELY": "true"}),
+            "b": serve(processes, "web-b", {**env, "MAIL_SEND_IMMEDIATELY": "false"}),
+        }
+        workers = [
+            processes.start(
+                f"mail-{n}",
+                [
+                    str(BIN / "flask"),
+                    "--app",
+                    "foia_portal",
+                    "outbox",
+                    "send",
+                    "--loop",
+                    "--interval",
+                    "0.2",
+                ],
+                env,
+            )  # fmt: skip
+            for n in (1, 2)
+        ]
+        yield {
+            "ports": ports,
+            "workers": workers,
+            "processes": processes,
+            "smtp": smtp,
+            "database_url": shared_database,
+            "uploads": uploads,
+        }
+    finally:
+        processes.stop_all()
+        smtp.stop()
+        for name, _ in processes.running:  # shown by pytest when the test failed
+            print(f"--- {name} (last lines) ---\n{processes.log(name)[-4000:]}")
+
+
+# ------------------------------------------------------------------------------ the test
+
+
+def request_form(description: str, email: str) -> dict:
+    return {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": email,
+        "description": description,
+        "fee_category": "other",
+        "delivery_format": "electronic",
+        "website": "",
+    }
+
+
+def submit(browser: Browser, number: int, token: str | None = None, files=None):
+    status, _, page = browser.get("/foia/request")
+    assert status == 200
+    fields = request_form(
+        f"All grant award documents about community policing, submission {number}.",
+        f"requester{number}@example.com",
+    )
+    fields["form_token"] = token or hidden_value(page, "form_token")
+    return browser.post("/foia/request", fields, files)
+
+
+def test_two_app_processes_and_two_mail_workers_share_one_database_redis_and_upload_folder(
+    topology,
+):
+    ports, smtp = topology["ports"], topology["smtp"]
+    a, b = Browser(ports["a"]), Browser(ports["b"])
+
+    # Six submissions, alternating between the processes; the first carries an attachment.
+    answers = [
+        submit(a, 1, files={"attachments": ("grant-list.pdf", PDF_BYTES, "application/pdf")})
+    ]
+    for number, browser in zip(range(2, 7), [b, a, b, a, b], strict=True):
+        answers.append(submit(browser, number))
+    assert [status for status, _, _ in answers] == [303] * 6, [p[:300] for _, _, p in answers]
+
+    # The same form sent to both processes at the same moment: stored once, both answers
+    # lead to the same confirmation.
+    token = secrets.token_urlsafe(24)
+    results: dict[str, tuple] = {}
+
+    def send(name: str, browser: Browser):
+        results[name] = submit(browser, 7, token=token)
+
+    threads = [threading.Thread(target=send, args=(n, br)) for n, br in (("a", a), ("b", b))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results["a"][0] == results["b"][0] == 303
+    assert results["a"][1]["Location"] == results["b"][1]["Location"]
+
+    # Eight POSTs so far: the site-wide budget is spent, whichever process is asked next.
+    assert submit(a, 8)[0] == 429
+    assert submit(b, 9)[0] == 429
+
+    engine = sa.create_engine(topology["database_url"])
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(
+                sa.text("SELECT tracking_number, submission_token FROM foia_request")
+            ).all()
+            assert len(stored) == 7
+            assert len({row.tracking_number for row in stored}) == 7
+            assert sum(row.submission_token == token for row in stored) == 1
+
+        # Every email (a confirmation and a staff notice per request) is sent exactly once.
+        def all_sent():
+            with engine.connect() as connection:
+                counts = dict(
+                    connection.execute(
+                        sa.text("SELECT status, count(*) FROM outbox_message GROUP BY status")
+                    ).all()
+                )
+            return counts if counts.get("sent") == 14 and len(counts) == 1 else None
+
+        wait_until(all_sent, 30, "every email to be sent")
+        time.sleep(1.0)  # several more worker rounds: nothing may be sent a second time
+        deliveries = list(smtp.deliveries)
+        assert len(deliveries) == 14
+        message_ids = [d.message["Message-ID"] for d in deliveries]
+        assert len(set(message_ids)) == 14
+        assert len(smtp.to(OFFICE_EMAIL)) == 7
+        with engine.connect() as connection:
+            attempts = connection.scalars(sa.text("SELECT attempts FROM outbox_message")).all()
+        assert set(attempts) == {1}
+    finally:
+        engine.dispose()
+
+    # The attachment sent through process A is on the shared path: staff download it through B.
+    officer = Browser(ports["b"])
+    status, _, page = officer.get("/staff/login")
+    assert status == 200
+    status, _, _ = officer.post(
+        "/staff/login",
+        {"email": STAFF_EMAIL, "password": STAFF_PASSWORD,
+         "csrf_token": hidden_value(page, "csrf_token")},
+    )  # fmt: skip
+    assert status == 303
+    engine = sa.create_engine(topology["database_url"])
+    try:
+        with engine.connect() as connection:
+            tracking_number, attachment_id = connection.execute(
+                sa.text(
+                    "SELECT r.tracking_number, a.id FROM attachment a "
+                    "JOIN foia_request r ON r.id = a.request_id"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    status, _, content = officer.get(
+        f"/staff/requests/{tracking_number}/attachments/{attachment_id}"
+    )
+    assert status == 200
+    assert content == PDF_BYTES
+
+    # The workers stop cleanly on SIGTERM (systemd's and Procfile runners' stop signal).
+    for worker in topology["workers"]:
+        assert topology["processes"].stop(worker) == 0
