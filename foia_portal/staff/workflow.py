@@ -130,13 +130,14 @@ def perform_action(
     )
     before = snapshot(foia_request)
     previous_due = foia_request.due_date
-    kind, public, message, details, after_flush = ACTION_SERVICES[action_name](context)
-    changes = changed_fields(before, snapshot(foia_request))
     try:
+        kind, public, message, details, after_flush = ACTION_SERVICES[action_name](context)
         db.session.flush()
     except StaleDataError:
-        # Another transaction committed a change to this row between our read and our write.
+        # Another transaction committed a change to this row between our read and our write
+        # (the UPDATE … WHERE version = ? matched nothing; autoflush may raise it mid-action).
         raise RequestChanged() from None
+    changes = changed_fields(before, snapshot(foia_request))
     event = record_event(
         foia_request,
         kind,
