@@ -38,28 +38,21 @@ HOLD_REASONS = {
     "fees": "waiting for your answer about fees",
 }
 
-# Plain-language headings for public timeline events; unknown kinds fall back to the kind itself.
+# Plain-language headings for public timeline events (kinds from requests/services.py and
+# staff/workflow.py); an unknown kind falls back to the kind itself, humanised.
 EVENT_LABELS = {
     "received": "Request received",
     "acknowledged": "Request acknowledged and placed in a processing track",
-    "acknowledge": "Request acknowledged and placed in a processing track",
-    "request_info": "We asked you for information (clock paused)",
     "information_requested": "We asked you for information (clock paused)",
-    "resume": "Processing resumed (clock running again)",
     "resumed": "Processing resumed (clock running again)",
-    "extend": "Time extended because of unusual circumstances",
     "extended": "Time extended because of unusual circumstances",
-    "set_estimate": "Estimated completion date set",
-    "estimate_set": "Estimated completion date set",
-    "estimate_revised": "Estimated completion date changed",
-    "decide_expedited": "Decision on expedited processing",
-    "expedited_decided": "Decision on expedited processing",
-    "decide_fee_waiver": "Decision on the fee waiver",
-    "fee_waiver_decided": "Decision on the fee waiver",
+    "estimate_revised": "Estimated completion date set or changed",
+    "expedited_granted": "Expedited processing granted",
+    "expedited_denied": "Expedited processing denied",
+    "fee_waiver_granted": "Fee waiver granted",
+    "fee_waiver_denied": "Fee waiver denied",
     "records_released": "Records released to you",
-    "close": "Request closed",
     "closed": "Request closed",
-    "reopen": "Request reopened",
     "reopened": "Request reopened",
 }
 
