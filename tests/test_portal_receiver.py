@@ -505,3 +505,16 @@ def test_the_payload_given_is_not_changed_by_reading_it():
     kept = portal.without_file_data(payload)
     assert payload == before
     assert "filedata" not in kept["pdf"]
+
+
+def test_a_request_without_names_is_stored_and_the_gap_noted(client):
+    payload = portal_payload(name_first=None, name_last="")
+
+    response = post(client, payload)
+
+    assert response.status_code == 200
+    [stored] = stored_requests()
+    assert stored.requester.first_name == portal.NAME_NOT_GIVEN
+    assert stored.requester.last_name == portal.NAME_NOT_GIVEN
+    note = next(e for e in stored.events if e.kind == "foia_gov_received")
+    assert "No name_first was given" in note.message

@@ -163,9 +163,31 @@ def read_json_body(*, max_bytes: int | None = None) -> Any:
         )
     raw = request.get_data(cache=False)
     try:
-        return json.loads(raw)
+        payload = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as problem:
         raise ApiError(400, f"The body is not valid JSON: {problem}.") from None
+    if not is_valid_unicode(payload):
+        # A lone surrogate (e.g. "\\ud800") is JSON but not text: no database can store it.
+        raise ApiError(400, "The body is not valid JSON text: it contains an unpaired surrogate.")
+    return payload
+
+
+def is_valid_unicode(value: Any) -> bool:
+    """Whether every string in a parsed JSON value (keys included) is valid Unicode text."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def not_found(message: str = "Not found.") -> NoReturn:

@@ -34,6 +34,7 @@ from foia_portal.requests.uploads import CheckedUpload, UploadRejected, check_up
 
 API_VERSION = "1.1.0"
 SECRET_HEADER = "FOIA-API-SECRET"  # noqa: S105  (a header name, not a secret)
+NAME_NOT_GIVEN = "(not given)"
 # Largest `request_id` a BigInteger column holds.
 MAX_PORTAL_REQUEST_ID = 2**63 - 1
 # Control characters other than tab and newlines have no place in text (PostgreSQL refuses NUL).
@@ -312,6 +313,17 @@ def column_length(name: str) -> int | None:
     return getattr(column.type, "length", None) if column is not None else None
 
 
+def without_nul(value: Any) -> Any:
+    """A JSON value with NUL characters removed from every string (PostgreSQL stores no NUL)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    return value
+
+
 def without_file_data(payload: dict[str, Any]) -> dict[str, Any]:
     """The payload as received, minus the base64 file contents (stored as attachments)."""
 
@@ -354,8 +366,11 @@ def parse_portal_request(payload: Any) -> PortalSubmission:
     street = ", ".join(v for v in (values["address_line1"], values["address_line2"]) if v) or None
     fields["street"] = fit_column("street", street, "address_line1/address_line2", adjustments)
     fields["email"] = requester_email(values["email"], adjustments)
-    fields["first_name"] = fields["first_name"] or ""
-    fields["last_name"] = fields["last_name"] or ""
+    for name, portal_name in (("first_name", "name_first"), ("last_name", "name_last")):
+        if not fields[name]:
+            # The requester table needs both names; the portal does not require them.
+            fields[name] = NAME_NOT_GIVEN
+            adjustments.append(f"No {portal_name} was given; recorded as “{NAME_NOT_GIVEN}”.")
 
     fee_limit = parse_fee_limit(values["fee_amount_willing"])
     if values["fee_amount_willing"] and fee_limit is None:
@@ -388,7 +403,7 @@ def parse_portal_request(payload: Any) -> PortalSubmission:
             files.append(checked)
     pdf = check_portal_file(values["pdf"], adjustments) if values["pdf"] else None
 
-    extra = {k: v for k, v in payload.items() if k not in FIELDS_BY_NAME}
+    extra = without_nul({k: v for k, v in payload.items() if k not in FIELDS_BY_NAME})
     details = {
         "portal_request_id": values["request_id"],
         "version": values["version"],
@@ -404,7 +419,7 @@ def parse_portal_request(payload: Any) -> PortalSubmission:
         fields=fields,
         files=files,
         pdf=pdf,
-        stored_payload=without_file_data(payload),
+        stored_payload=without_nul(without_file_data(payload)),
         portal_details=details,
         adjustments=adjustments,
     )
