@@ -156,11 +156,19 @@ def deadline_view(foia_request: FoiaRequest, deadline: Deadline) -> dict[str, An
     }
 
 
-def timeline_view(events: list[RequestEvent]) -> list[dict[str, Any]]:
+def _event_date(foia_request: FoiaRequest, event: RequestEvent) -> date | None:
+    # The "received" line is dated like the request's receipt (staff may enter a mailed request
+    # days after it arrived), so that it agrees with the received date shown above it.
+    if event.kind == "received":
+        return foia_request.received_date
+    return _eastern_date(event.created_at)
+
+
+def timeline_view(foia_request: FoiaRequest) -> list[dict[str, Any]]:
     """Public events only, oldest first: when, what, and the office's message if any."""
     return [
         {
-            "date": _eastern_date(event.created_at),
+            "date": _event_date(foia_request, event),
             "at": event.created_at,
             "kind": event.kind,
             "label": event_label(event.kind),
@@ -172,7 +180,7 @@ def timeline_view(events: list[RequestEvent]) -> list[dict[str, Any]]:
                 else None
             ),
         }
-        for event in events
+        for event in foia_request.events
         if event.public
     ]
 
@@ -260,7 +268,7 @@ def build_public_view(
             "delivery_format": foia_request.delivery_format,
         },
         "deadline": deadline_view(foia_request, deadline),
-        "timeline": timeline_view(foia_request.events),
+        "timeline": timeline_view(foia_request),
         "released_records": released_records_view(foia_request, download_token),
         # The assigned officer's public contact: a name, and the office's address (staff
         # mailboxes are not published).

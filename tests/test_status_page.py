@@ -1,0 +1,248 @@
+"""The requester's status page: lookup by number and email, the signed link, released records."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from foia_portal.extensions import db, limiter
+from foia_portal.requests.links import revoke_status_links, status_url
+from foia_portal.requests.models import Attachment
+from foia_portal.requests.routes import NO_MATCH
+from foia_portal.requests.uploads import CheckedUpload, store_file
+from tests.helpers import PDF_BYTES
+
+# Friday 20 November 2026, 10:00 Eastern.
+SUBMITTED_AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+def link_path(app, foia_request) -> str:
+    with app.test_request_context("/"):
+        return status_url(foia_request)
+
+
+def look_up(client, number: str, email: str = "ada@example.com"):
+    return client.post("/foia/status", data={"tracking_number": number, "email": email})
+
+
+def without_nonces(html: str) -> str:
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', html)
+
+
+def test_lookup_form_asks_for_number_and_email_and_sets_no_cookie(client):
+    response = client.get("/foia/status")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'name="tracking_number"' in html and 'name="email"' in html
+    assert 'for="tracking_number"' in html and 'for="email"' in html
+    assert "csrf_token" not in html
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("number", "email"),
+    [
+        ("COPS-2027-000001", "ada@example.com"),
+        ("  cops-2027-000001 ", " ADA@Example.com  "),
+        ("cops - 2027 - 000001", "Ada@EXAMPLE.COM"),
+    ],
+)
+def test_the_right_pair_shows_the_request_whatever_the_case_and_spacing(
+    client, file_request, number, email
+):
+    file_request(submitted_at=SUBMITTED_AT)
+    response = look_up(client, number, email)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "COPS-2027-000001" in html
+    assert "Received" in html and "Friday, November 20, 2026" in html
+    assert "Monday, December 21, 2026" in html
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_wrong_email_and_an_unknown_number_get_the_same_answer(client, file_request):
+    foia_request = file_request()
+    description = foia_request.description
+
+    wrong_email = look_up(client, "COPS-2027-000001", "eve@example.com")
+    unknown = look_up(client, "COPS-2027-000002", "eve@example.com")
+
+    assert wrong_email.status_code == unknown.status_code == 404
+    same_input = without_nonces(unknown.get_data(as_text=True)).replace("000002", "000001")
+    assert without_nonces(wrong_email.get_data(as_text=True)) == same_input
+    assert NO_MATCH in wrong_email.get_data(as_text=True)
+    assert description not in wrong_email.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("number", "email", "field", "message"),
+    [
+        ("", "ada@example.com", "tracking_number", "Enter your tracking number."),
+        ("12345", "ada@example.com", "tracking_number", "as it appears in your confirmation"),
+        ("COPS-2027-000001", "", "email", "Enter the email address you gave"),
+        ("COPS-2027-000001", "not-an-email", "email", "Enter an email address"),
+    ],
+)
+def test_an_incomplete_lookup_is_shown_again_with_a_clear_message(
+    client, number, email, field, message
+):
+    response = look_up(client, number, email)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="error-summary"' in html
+    assert f'href="#{field}"' in html
+    assert message in html
+    if email:
+        assert f'value="{email}"' in html  # nothing typed is lost
+
+
+@pytest.mark.parametrize(
+    "config_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_STATUS_LOOKUPS": "3 per minute"}]
+)
+def test_lookups_are_rate_limited(client, file_request):
+    limiter.reset()
+    file_request()
+    for number in ("COPS-2027-000007", "COPS-2027-000008", "COPS-2027-000009"):
+        assert look_up(client, number).status_code == 404
+    blocked = look_up(client, "COPS-2027-000001")
+    assert blocked.status_code == 429
+    assert "COPS-2027-000001" not in blocked.get_data(as_text=True)
+    assert client.get("/foia/status").status_code == 200  # reading the form is not limited
+    limiter.reset()
+
+
+def test_the_signed_link_opens_the_page_without_typing(app, client, file_request):
+    foia_request = file_request(submitted_at=SUBMITTED_AT)
+    response = client.get(link_path(app, foia_request))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "COPS-2027-000001" in html
+    assert "Received" in html  # the status label
+    assert "Thanksgiving Day" in html  # how the due date was worked out
+    assert "Not set yet" in html  # estimated completion date
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize("tamper", ["forged", "revoked"])
+def test_a_forged_or_revoked_link_shows_the_lookup_form_instead(app, client, file_request, tamper):
+    foia_request = file_request()
+    path = link_path(app, foia_request)
+    if tamper == "forged":
+        path = path[:-3] + ("abc" if not path.endswith("abc") else "xyz")
+    else:
+        revoke_status_links(foia_request)
+        db.session.commit()
+    response = client.get(path)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "This status link does not work" in html
+    assert 'name="tracking_number"' in html
+    assert foia_request.description not in html
+
+
+def test_the_page_shows_public_events_and_office_messages_but_nothing_internal(
+    app, client, file_request, act, officer, make_user
+):
+    foia_request = file_request(submitted_at=SUBMITTED_AT)
+    boss = make_user("boss@cops.example.gov", "Bertha Boss", role="admin")
+    act(foia_request, "acknowledge", boss, today=date(2026, 11, 23), track="simple")
+    act(foia_request, "assign", boss, assignee=officer.email)
+    act(foia_request, "note", boss, text="Internal: the mayor's office called.")
+    act(
+        foia_request, "request_info", officer, today=date(2026, 11, 24),
+        message="Please narrow the date range to <2024>.",
+    )  # fmt: skip
+
+    html = client.get(link_path(app, foia_request)).get_data(as_text=True)
+
+    assert "Waiting for your reply" in html  # plain-language status
+    assert "Simple" in html
+    assert "Please narrow the date range to &lt;2024&gt;." in html  # escaped, shown
+    assert "We asked you for information" in html
+    assert "paused since" in html  # the clock stopped, explained
+    assert officer.name in html  # the assigned officer's name …
+    assert officer.email not in html  # … but not their mailbox
+    assert "mayor" not in html
+    assert "Bertha" not in html and "boss@" not in html
+
+
+def test_a_closed_request_shows_the_decision_and_appeal_rights(
+    app, client, file_request, act, officer
+):
+    foia_request = file_request(submitted_at=SUBMITTED_AT)
+    act(foia_request, "acknowledge", officer, today=date(2026, 11, 23), track="simple")
+    act(
+        foia_request, "close", officer, today=date(2026, 12, 1), disposition="full_denial",
+        exemptions=["b5"], message="The records are deliberative.",
+    )  # fmt: skip
+
+    html = client.get(link_path(app, foia_request)).get_data(as_text=True)
+
+    assert "Closed" in html
+    assert "Full denial based on exemptions" in html
+    assert "(b)(5)" in html
+    assert "appeal within 90 days" in html
+    assert "The records are deliberative." in html
+
+
+def released(foia_request, content=PDF_BYTES, name="award.pdf", kind="released"):
+    stored_name, sha256 = store_file(content)
+    attachment = Attachment(
+        kind=kind, original_filename=name, stored_name=stored_name,
+        content_type="application/pdf", size_bytes=len(content), sha256=sha256,
+    )  # fmt: skip
+    foia_request.attachments.append(attachment)
+    db.session.commit()
+    return attachment
+
+
+def test_released_records_download_through_the_signed_link(app, client, file_request, act, officer):
+    foia_request = file_request()
+    act(foia_request, "acknowledge", officer, track="simple")
+    act(
+        foia_request, "close", officer, disposition="full_grant", message="Enclosed.",
+        released=[CheckedUpload("award letter.pdf", "application/pdf", PDF_BYTES)],
+    )  # fmt: skip
+    [record] = [a for a in foia_request.attachments if a.kind == "released"]
+
+    page = client.get(link_path(app, foia_request)).get_data(as_text=True)
+    href = re.search(r'href="([^"]+/records/\d+)"', page).group(1)
+    download = client.get(href)
+
+    assert download.status_code == 200
+    assert download.data == PDF_BYTES
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert "award letter.pdf" in download.headers["Content-Disposition"]
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Cache-Control"] == "private, no-store"
+    assert href.endswith(f"/records/{record.id}")
+
+
+def test_the_typed_lookup_lists_released_records_without_download_links(client, file_request):
+    foia_request = file_request()
+    released(foia_request, name="award.pdf")
+    html = look_up(client, foia_request.tracking_number).get_data(as_text=True)
+    assert "award.pdf" in html
+    assert "/records/" not in html
+    assert "open the status link in any email" in html
+
+
+def test_only_released_records_of_this_request_can_be_downloaded(app, client, file_request):
+    mine = file_request()
+    theirs = file_request(email="grace@example.com")
+    supporting = released(mine, kind="supporting", name="my-id.pdf")
+    other = released(theirs, name="theirs.pdf")
+    own = released(mine, name="mine.pdf")
+    base = link_path(app, mine)
+
+    assert client.get(f"{base}/records/{supporting.id}").status_code == 404
+    assert client.get(f"{base}/records/{other.id}").status_code == 404
+    assert client.get(f"{base}/records/{own.id + 1000}").status_code == 404
+    assert client.get(f"{base}/records/{own.id}").status_code == 200
+    revoke_status_links(mine)
+    db.session.commit()
+    assert client.get(f"{base}/records/{own.id}").status_code == 404
