@@ -9,6 +9,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from foia_portal.api import portal
 from foia_portal.extensions import db
@@ -294,7 +295,7 @@ def test_a_portal_request_shows_up_in_the_staff_queue_like_any_other(client):
 
     post(client, portal_payload())
 
-    filters, errors = queue.parse_filters({})
+    filters, errors = queue.parse_filters(MultiDict())
     page = queue.queue_page(filters)
     assert errors == {}
     assert [row.foia_request.portal_request_id for row in page.rows] == [4242]
@@ -321,7 +322,7 @@ def test_a_testing_submission_is_kept_out_of_the_staff_queue(client):
 
     post(client, portal_payload(testing=True))
 
-    filters, _ = queue.parse_filters({})
+    filters, _ = queue.parse_filters(MultiDict())
     assert queue.queue_page(filters).rows == []
 
 
