@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from foia_portal.auth.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
@@ -11,8 +12,10 @@ from foia_portal.core.text import strip_text
 from foia_portal.core.vocabulary import Role
 
 ROLE_CHOICES = [
-    (Role.OFFICER.value, "Officer: processes requests and edits FAQs"),
-    (Role.ADMIN.value, "Administrator: also manages users, sees the audit log, reopens requests"),
+    SelectChoice(Role.OFFICER.value, "Officer: processes requests and edits FAQs"),
+    SelectChoice(
+        Role.ADMIN.value, "Administrator: also manages users, sees the audit log, reopens requests"
+    ),
 ]
 
 

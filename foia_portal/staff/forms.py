@@ -22,6 +22,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -49,19 +50,29 @@ from foia_portal.requests.forms import FoiaRequestForm, no_control_characters
 TEXT = [strip_text]
 MESSAGE_MAX = 10_000
 
-TRACK_CHOICES = [(t.value, label) for t, label in TRACK_LABELS.items()]
-DISPOSITION_CHOICES = [(d.value, label) for d, label in DISPOSITION_LABELS.items()]
-EXEMPTION_CHOICES = list(EXEMPTION_LABELS.items())
-HOLD_REASON_CHOICES = [
-    ("clarification", "To ask for information (once per request)"),
-    ("fees", "To resolve a fee question"),
-]
-EXTENSION_REASON_CHOICES = [
-    ("field_facilities", "Records at field facilities"),
-    ("voluminous_records", "A voluminous amount of records"),
-    ("consultation", "Consultation with another agency or component"),
-]
-DECISION_CHOICES = [("granted", "Grant"), ("denied", "Deny")]
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+TRACK_CHOICES = choices((t.value, label) for t, label in TRACK_LABELS.items())
+DISPOSITION_CHOICES = choices((d.value, label) for d, label in DISPOSITION_LABELS.items())
+EXEMPTION_CHOICES = choices(EXEMPTION_LABELS.items())
+HOLD_REASON_CHOICES = choices(
+    [
+        ("clarification", "To ask for information (once per request)"),
+        ("fees", "To resolve a fee question"),
+    ]
+)
+EXTENSION_REASON_CHOICES = choices(
+    [
+        ("field_facilities", "Records at field facilities"),
+        ("voluminous_records", "A voluminous amount of records"),
+        ("consultation", "Consultation with another agency or component"),
+    ]
+)
+DECISION_CHOICES = choices([("granted", "Grant"), ("denied", "Deny")])
 # Channels staff enter by hand (the web form, the API and FOIA.gov file themselves).
 STAFF_CHANNELS = (Channel.MAIL, Channel.EMAIL, Channel.PHONE, Channel.FAX, Channel.IN_PERSON)
 
@@ -171,7 +182,7 @@ class DecisionForm(ActionForm):
 class CloseForm(ActionForm):
     disposition = SelectField(
         "Disposition",
-        choices=[("", "- Choose -"), *DISPOSITION_CHOICES],
+        choices=[SelectChoice("", "- Choose -"), *DISPOSITION_CHOICES],
         validators=[DataRequired("Choose a disposition.")],
     )
     exemptions = SelectMultipleField(
@@ -244,25 +255,29 @@ class StaffEntryForm(FoiaRequestForm):
     )
     channel = RadioField(
         "How it arrived",
-        choices=[(c.value, CHANNEL_LABELS[c]) for c in STAFF_CHANNELS],
+        choices=choices((c.value, CHANNEL_LABELS[c]) for c in STAFF_CHANNELS),
         validators=[InputRequired("Choose how the request arrived.")],
     )
 
 
-QUEUE_STATUS_CHOICES = [
-    ("open", "Open (received, in progress, on hold)"),
-    *[(s.value, STATUS_LABELS[s] if s != Status.ON_HOLD else "On hold") for s in Status],
-    ("all", "Every status"),
-]
-QUEUE_SORT_CHOICES = [
-    ("due_date", "Due date (soonest first)"),
-    ("received", "Received (newest first)"),
-    ("tracking_number", "Tracking number"),
-]
+QUEUE_STATUS_CHOICES = choices(
+    [
+        ("open", "Open (received, in progress, on hold)"),
+        *[(s.value, STATUS_LABELS[s] if s != Status.ON_HOLD else "On hold") for s in Status],
+        ("all", "Every status"),
+    ]
+)
+QUEUE_SORT_CHOICES = choices(
+    [
+        ("due_date", "Due date (soonest first)"),
+        ("received", "Received (newest first)"),
+        ("tracking_number", "Tracking number"),
+    ]
+)
 
 
-def one_of(choices, what: str):
-    values = [value for value, _ in choices]
+def one_of(choices: list[SelectChoice], what: str):
+    values = [choice.value for choice in choices]
     return AnyOf(values, message=f"Choose {what}: {', '.join(values)}.")
 
 
@@ -271,13 +286,13 @@ class QueueFilterForm(Form):
 
     status = SelectField(
         "Status",
-        choices=[("", "Open, or every status when searching"), *QUEUE_STATUS_CHOICES],
+        choices=[SelectChoice("", "Open, or every status when searching"), *QUEUE_STATUS_CHOICES],
         validate_choice=False,
         validators=[Optional(), one_of(QUEUE_STATUS_CHOICES, "a status")],
     )
     track = SelectField(
         "Track",
-        choices=[("", "Any track"), *TRACK_CHOICES],
+        choices=[SelectChoice("", "Any track"), *TRACK_CHOICES],
         validate_choice=False,
         validators=[Optional(), one_of(TRACK_CHOICES, "a track")],
     )

@@ -416,3 +416,165 @@ def audit_log():
         next_before=entries[-1].id if more and entries else None,
         active_nav="audit",
     )
+
+
+# --- FAQ editing (thin views over foia_portal.faq.services) -------------------------------------
+
+
+def _faq_services():
+    from foia_portal.faq import services as faq_services
+
+    return faq_services
+
+
+def _faq_form(faq=None):
+    from foia_portal.faq.forms import FaqForm
+
+    if faq is None or request.method == "POST":
+        return FaqForm()
+    return FaqForm(
+        data={
+            "category": faq.category.name,
+            "question": faq.question,
+            "answer": faq.answer,
+            "slug": faq.slug,
+            "published": faq.published,
+        }
+    )
+
+
+@bp.route("/faqs")
+@staff_required
+def faq_list():
+    """Every FAQ, published or not, by category; publish, unpublish, reorder categories."""
+    from foia_portal.faq.models import Faq
+
+    faq_services = _faq_services()
+    categories = faq_services.list_categories()
+    faqs = list(db.session.scalars(sa.select(Faq).order_by(Faq.category_id, Faq.position, Faq.id)))
+    by_category = {c.id: [f for f in faqs if f.category_id == c.id] for c in categories}
+    return render_template(
+        "staff/faq_list.html", categories=categories, by_category=by_category, active_nav="faqs"
+    )
+
+
+def _save_faq(faq=None):
+    """Create or edit an FAQ; the "preview" button shows the rendered answer without saving."""
+    from markupsafe import Markup
+
+    faq_services = _faq_services()
+    form = _faq_form(faq)
+    template = "staff/faq_edit.html"
+    if request.method == "GET":
+        return render_template(template, form=form, faq=faq, active_nav="faqs")
+    valid = form.validate()
+    if valid and form.slug.data:
+        free = faq_services.unique_slug(form.slug.data, faq.id if faq else None)
+        if free != form.slug.data:
+            form.slug.errors = [f"Another FAQ uses this address; “{free}” is free."]
+            valid = False
+    if not valid:
+        return render_template(template, form=form, faq=faq, active_nav="faqs"), 422
+    if request.form.get("preview"):
+        # Sanitised by the FAQ service (markdown-it without raw HTML, then nh3): the same HTML
+        # the public page shows.
+        preview = Markup(faq_services.render_answer(form.answer.data).html)  # noqa: S704
+        return render_template(template, form=form, faq=faq, preview=preview, active_nav="faqs")
+    fields = {
+        "category": form.category.data,
+        "question": form.question.data,
+        "answer": form.answer.data,
+        "slug": form.slug.data or None,
+        "published": bool(form.published.data),
+    }
+    if faq is None:
+        faq = faq_services.create_faq(**fields)
+        accounts.audit(current_user, "faq.create", faq.slug, question=faq.question[:200])
+    else:
+        faq_services.update_faq(faq, **fields)
+        accounts.audit(current_user, "faq.update", faq.slug, question=faq.question[:200])
+    db.session.commit()
+    flash(f"Saved “{faq.question}”.", "success")
+    return redirect(url_for("staff.faq_list"), code=303)
+
+
+@bp.route("/faqs/new", methods=["GET", "POST"])
+@staff_required
+def faq_new():
+    """Write a new FAQ, with a preview of the rendered answer."""
+    return _save_faq()
+
+
+@bp.route("/faqs/<int:faq_id>/edit", methods=["GET", "POST"])
+@staff_required
+def faq_edit(faq_id: int):
+    """Edit an FAQ, with a preview of the rendered answer."""
+    from foia_portal.faq.models import Faq
+
+    return _save_faq(db.get_or_404(Faq, faq_id))
+
+
+@bp.route("/faqs/<int:faq_id>/publish", methods=["POST"])
+@staff_required
+def faq_publish(faq_id: int):
+    """Publish (`published=1`) or unpublish (`published=0`) an FAQ."""
+    from foia_portal.faq.models import Faq
+
+    faq = db.get_or_404(Faq, faq_id)
+    published = request.form.get("published") == "1"
+    _faq_services().set_published(faq, published)
+    accounts.audit(current_user, "faq.publish" if published else "faq.unpublish", faq.slug)
+    db.session.commit()
+    flash(f"{'Published' if published else 'Unpublished'} “{faq.question}”.", "success")
+    return redirect(url_for("staff.faq_list"), code=303)
+
+
+@bp.route("/faqs/categories/<int:category_id>/move", methods=["POST"])
+@staff_required
+def faq_category_move(category_id: int):
+    """Move a category one place up or down in the FAQ's order."""
+    from foia_portal.faq.models import FaqCategory
+
+    category = db.get_or_404(FaqCategory, category_id)
+    faq_services = _faq_services()
+    order = [c.id for c in faq_services.list_categories()]
+    step = -1 if request.form.get("direction") == "up" else 1
+    faq_services.move_category(category, max(0, order.index(category.id) + step))
+    accounts.audit(current_user, "faq.category_move", category.slug, direction=step)
+    db.session.commit()
+    return redirect(url_for("staff.faq_list"), code=303)
+
+
+# --- the outbox ---------------------------------------------------------------------------------
+
+
+@bp.route("/outbox")
+@staff_required
+def outbox():
+    """Emails that could not be sent, with a button to try each again."""
+    from foia_portal.mail import outbox as mail_outbox
+
+    return render_template(
+        "staff/outbox.html",
+        messages=mail_outbox.failed_messages(limit=500),
+        counts=mail_outbox.counts_by_status(),
+        active_nav="outbox",
+    )
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@staff_required
+def outbox_retry(message_id: int):
+    """Put a failed email back in line and try it at once."""
+    from foia_portal.mail import outbox as mail_outbox
+
+    try:
+        message = mail_outbox.retry_message(message_id, current_user.id)
+    except mail_outbox.OutboxError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("staff.outbox"), code=303)
+    db.session.commit()
+    send_emails()
+    flash(f"Trying again to send “{message.subject}” to {message.recipient}.", "success")
+    return redirect(url_for("staff.outbox"), code=303)

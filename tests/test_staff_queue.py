@@ -1,0 +1,191 @@
+"""The queue query: filters, sort orders, keyset pages, the summary and the CSV export."""
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from foia_portal.extensions import db
+from foia_portal.staff import queue
+from foia_portal.staff.workflow import perform_action
+
+TODAY = date(2026, 11, 16)  # a Monday
+
+
+def view(user=None, **args):
+    filters, errors = queue.parse_filters(MultiDict(args), user, today=TODAY)
+    assert errors == {}
+    return queue.queue_page(filters)
+
+
+def numbers(page):
+    return [row.foia_request.tracking_number for row in page.rows]
+
+
+@pytest.fixture
+def requests(make_request, officer, admin):
+    """Five requests received on consecutive business days from Monday 5 October 2026."""
+    made = []
+    for day, name in zip((5, 6, 7, 8, 9), ("Ada", "Bea", "Cy", "Dee", "Eve"), strict=True):
+        made.append(
+            make_request(
+                submitted_at=datetime(2026, 10, day, 14, 0, tzinfo=UTC),
+                first_name=name,
+                email=f"{name.lower()}@example.com",
+            )
+        )
+    a, b, c, d, e = made
+    for foia_request in (b, c, d):
+        perform_action(
+            foia_request, "acknowledge", officer, {"track": "simple"}, today=date(2026, 10, 13)
+        )
+    perform_action(b, "assign", admin, {"assignee": officer.email}, today=date(2026, 10, 13))
+    perform_action(
+        c, "request_info", officer, {"message": "Which years?"}, today=date(2026, 10, 14)
+    )
+    perform_action(
+        d,
+        "close",
+        officer,
+        {"disposition": "full_grant", "message": "Here."},
+        today=date(2026, 10, 20),
+    )
+    perform_action(
+        e, "note", officer, {"text": "Drone footage from the 2019 parade"}, today=date(2026, 10, 13)
+    )
+    db.session.commit()
+    return made
+
+
+def test_default_view_shows_open_requests_by_due_date(requests):
+    a, b, c, d, e = requests
+    assert numbers(view()) == [r.tracking_number for r in (a, b, c, e)]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"status": "closed"}, "d"),
+        ({"status": "on_hold"}, "c"),
+        ({"status": "all"}, "abcde"),
+        ({"status": "received"}, "ae"),
+        ({"track": "simple"}, "bc"),
+        ({"assignee": "unassigned"}, "ace"),
+        ({"assignee": "officer@cops.example.gov"}, "b"),
+        ({"received_from": "2026-10-06", "received_to": "2026-10-08"}, "bc"),
+        ({"q": "bea"}, "b"),
+        ({"q": "dee@example.com"}, "d"),  # a search covers every status
+        ({"q": "dee", "status": "open"}, ""),
+        ({"q": "springfield illinois"}, "abcde"),
+        ({"q": "100%"}, ""),  # wildcards are literal
+        ({"q": "cops-2027-000002"}, "b"),
+        ({"q": "000003"}, "c"),
+    ],
+)
+def test_filters(requests, args, expected):
+    by_letter = dict(zip("abcde", requests, strict=True))
+    page = view(**args)
+    assert sorted(numbers(page)) == sorted(by_letter[x].tracking_number for x in expected)
+    assert page.total == len(expected)
+
+
+def test_mine_means_the_signed_in_officer(requests, officer, admin):
+    assert numbers(view(officer, assignee="mine")) == [requests[1].tracking_number]
+    assert numbers(view(admin, assignee="mine")) == []
+
+
+def test_overdue_never_includes_requests_on_hold_or_closed(requests):
+    # On 16 November every due date (early November) has passed, the paused one included.
+    a, b, c, d, e = requests
+    page = view(overdue="1")
+    assert sorted(numbers(page)) == sorted(r.tracking_number for r in (a, b, e))
+    assert all(row.overdue and row.days_left < 0 for row in page.rows)
+    on_hold = next(row for row in view(status="on_hold").rows)
+    assert on_hold.days_left is None and not on_hold.overdue
+
+
+def test_days_left_are_business_days(requests):
+    a = requests[0]  # due Tuesday 3 November 2026; on Monday 16 November: 8 business days late
+    row = next(r for r in view().rows if r.foia_request.id == a.id)
+    assert row.days_left == -8  # 4, 5, 6, 9, 10, 12, 13, 16: Veterans Day (11th) is skipped
+
+
+def test_due_within_counts_business_days_and_excludes_overdue(make_request):
+    make_request(submitted_at=datetime(2026, 10, 5, 14, 0, tzinfo=UTC))  # due 3 Nov: overdue
+    soon = make_request(submitted_at=datetime(2026, 10, 19, 14, 0, tzinfo=UTC))  # due 17 Nov
+    later = make_request(submitted_at=datetime(2026, 10, 26, 14, 0, tzinfo=UTC))  # due 24 Nov
+    assert numbers(view(due_within="0")) == []
+    assert numbers(view(due_within="1")) == [soon.tracking_number]
+    assert numbers(view(due_within="5")) == [soon.tracking_number]
+    assert numbers(view(due_within="6")) == [soon.tracking_number, later.tracking_number]
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ({"status": "pending"}, "status"),
+        ({"track": "fast"}, "track"),
+        ({"due_within": "soon"}, "due_within"),
+        ({"due_within": "-1"}, "due_within"),
+        ({"received_from": "2026-13-01"}, "received_from"),
+        ({"received_from": "2026-10-09", "received_to": "2026-10-01"}, "received_to"),
+        ({"sort": "random"}, "sort"),
+        ({"assignee": "ghost@example.com"}, "assignee"),
+        ({"after": "not-a-cursor"}, "after"),
+        ({"q": "x" * 201}, "q"),
+    ],
+)
+def test_bad_filters_get_a_specific_message(app, args, field):
+    filters, errors = queue.parse_filters(MultiDict(args), None, today=TODAY)
+    assert list(errors) == [field] and errors[field][0]
+
+
+@pytest.mark.parametrize("sort", ["due_date", "received", "tracking_number"])
+def test_keyset_pages_cover_every_row_once_forwards_and_backwards(make_request, sort):
+    start = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)
+    for i in range(7):
+        make_request(submitted_at=start + timedelta(days=i // 2 * 7))  # ties on the dates
+    everything = numbers(view(sort=sort, per_page="100"))
+    seen, pages, args = [], [], {"sort": sort, "per_page": "3"}
+    page = view(**args)
+    while True:
+        pages.append(page)
+        seen += numbers(page)
+        if not page.next_cursor:
+            break
+        page = view(**args, after=page.next_cursor)
+    assert seen == everything and len(pages) == 3
+    back = view(**args, before=pages[-1].previous_cursor)
+    assert numbers(back) == numbers(pages[-2])
+    assert back.previous_cursor and back.next_cursor
+    first = view(**args, before=pages[1].previous_cursor)
+    assert numbers(first) == numbers(pages[0]) and first.previous_cursor is None
+
+
+def test_received_sort_is_newest_first(requests):
+    assert numbers(view(sort="received", status="all"))[0] == requests[-1].tracking_number
+
+
+def test_summary_counts(requests, officer):
+    summary = queue.summary(officer, TODAY)
+    assert summary.by_status == {"received": 2, "in_progress": 1, "on_hold": 1, "closed": 1}
+    assert summary.overdue == 3 and summary.mine_open == 1
+
+
+def test_filters_round_trip_through_the_url(app, officer):
+    args = {"status": "all", "assignee": "mine", "overdue": "1", "q": "grant", "sort": "received"}
+    filters, _ = queue.parse_filters(MultiDict(args), officer, today=TODAY)
+    assert filters.args() == args
+    again, _ = queue.parse_filters(MultiDict(filters.args()), officer, today=TODAY)
+    assert again == filters
+
+
+def test_csv_export_has_every_filtered_row_and_defuses_formulas(make_request):
+    make_request(first_name='=HYPERLINK("http://x")')
+    make_request()
+    filters, _ = queue.parse_filters(MultiDict({"per_page": "1"}), None, today=TODAY)
+    rows = list(csv.reader(io.StringIO("".join(queue.export_csv(filters)))))
+    assert rows[0][0] == "tracking_number" and len(rows) == 3
+    assert rows[1][1].startswith("'=")
