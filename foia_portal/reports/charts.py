@@ -180,8 +180,11 @@ def column_chart(chart_id: str, title: str, description: str, categories: Sequen
                     f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{bar - 1:.1f}" '
                     f'height="{h:.1f}" fill="{COLOURS[s_index % len(COLOURS)]}"/>'
                 )
-                if bar >= 14:
-                    parts.append(_text(x + bar / 2, bottom - h - 3, _number(value), anchor="middle",
+                label = _number(value)
+                # Written over the bar only where it fits (about 5 px a character at size 10);
+                # the table under the chart always has every value.
+                if 5 * len(label) <= bar + 4:
+                    parts.append(_text(x + bar / 2, bottom - h - 3, label, anchor="middle",
                                        size=10))  # fmt: skip
         parts.append(_text(left + c * group + group / 2, bottom + 16, category, anchor="middle",
                            size=11))  # fmt: skip
