@@ -55,13 +55,15 @@ def request_context(foia_request) -> dict[str, Any]:
 def request_received(foia_request) -> None:
     """Queue the requester's confirmation and the staff notice for a new request."""
     context = request_context(foia_request)
-    queue_email(
-        kind="requests/confirmation",
-        recipient=foia_request.requester.email,
-        subject=f"We received your FOIA request {foia_request.tracking_number}",
-        context=context,
-        foia_request=foia_request,
-    )
+    # Requests from FOIA.gov may come without a usable email (a postal requester): no confirmation.
+    if foia_request.requester.email:
+        queue_email(
+            kind="requests/confirmation",
+            recipient=foia_request.requester.email,
+            subject=f"We received your FOIA request {foia_request.tracking_number}",
+            context=context,
+            foia_request=foia_request,
+        )
     office = current_app.config.get("FOIA_OFFICE_EMAIL")
     if office:
         queue_email(
