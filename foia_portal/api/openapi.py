@@ -75,10 +75,15 @@ def field_schema(field: Field) -> dict[str, Any]:
     if isinstance(field, BooleanField):
         schema = {"type": "boolean"}
     elif isinstance(field, SelectMultipleField):
-        schema = {"type": "array", "items": {"type": "string", "enum": choice_values(field)},
-                  "uniqueItems": True}  # fmt: skip
+        item: dict[str, Any] = {"type": "string"}
+        if field.validate_choice and choice_values(field):
+            item["enum"] = choice_values(field)
+        schema = {"type": "array", "items": item, "uniqueItems": True}
     elif isinstance(field, SelectField):  # RadioField too
-        schema = {"type": "string", "enum": choice_values(field)}
+        schema = {"type": "string"}
+        # A field that checks its choices elsewhere (validate_choice=False) still lists them.
+        if choice_values(field):
+            schema["enum"] = choice_values(field)
     elif isinstance(field, DateField):
         schema = {"type": "string", "format": "date"}
     elif isinstance(field, DecimalField):
@@ -554,6 +559,14 @@ def portal_request_schema(fields) -> dict[str, Any]:
     }
 
 
+def suggestions_schema() -> dict[str, Any]:
+    try:
+        from foia_portal.faq.forms import SuggestionsShownForm
+    except ImportError:  # the FAQ area is not installed in this build
+        return {"type": "object"}
+    return form_schema(SuggestionsShownForm)
+
+
 def queue_parameters() -> list[dict[str, Any]]:
     """The staff queue's filters, from the form the staff pages read them with."""
     try:
@@ -579,6 +592,11 @@ def operations() -> dict[tuple[str, str], dict[str, Any]]:
             "parameters": [
                 {"name": "q", "in": "query", "schema": {"type": "string"}},
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 50},
+                },
             ],
             "responses": {
                 "200": {
@@ -596,6 +614,29 @@ def operations() -> dict[tuple[str, str], dict[str, Any]]:
             "responses": {
                 "200": {"description": "The entry.", "content": json_content(ref("Faq"))},
                 **errors("404"),
+            },
+        },  # fmt: skip
+        ("/api/v1/faq/suggestions", "post"): {
+            "summary": "Record FAQ answers shown beside the request form",
+            "description": "Used by the request form's script, so staff can see how many "
+            "requests the FAQ answered.",
+            "tags": ["FAQ"],
+            "requestBody": {"required": True, "content": json_content(suggestions_schema())},
+            "responses": {
+                **{
+                    code: {
+                        "description": text,
+                        "content": json_content(
+                            {
+                                "type": "object",
+                                "required": ["recorded"],
+                                "properties": {"recorded": {"type": "boolean"}},
+                            }
+                        ),
+                    }
+                    for code, text in (("201", "Recorded."), ("200", "Already recorded."))
+                },
+                **errors("400", "413", "415", "422", "429"),
             },
         },  # fmt: skip
         ("/api/v1/requests", "post"): {
