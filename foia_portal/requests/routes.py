@@ -204,7 +204,8 @@ def status():
     """Look up a request by tracking number and email; a match shows the request's status."""
     form = StatusLookupForm()
     if request.method == "GET":
-        return private_page(render_template("requests/status_lookup.html", form=form))
+        # The empty form is the same for everyone: cacheable like any public page.
+        return render_template("requests/status_lookup.html", form=form)
     if not form.validate():
         return private_page((render_template("requests/status_lookup.html", form=form), 422))
     foia_request = services.find_for_requester(form.tracking_number.data, form.email.data)
