@@ -85,6 +85,7 @@ def test_values_are_trimmed(client, valid_request_fields):
         ({"fee_limit": "-5"}, "fee_limit", "$0 or more"),
         ({"fee_limit": "lots"}, "fee_limit", "Not a valid decimal"),
         ({"fee_category": ""}, "fee_category", "Choose the description that fits you."),
+        ({"fee_category": "rich"}, "fee_category", "Choose one of: commercial, educational"),
         ({"fee_waiver": "y", "fee_waiver_reason": ""}, "fee_waiver_reason", "Explain why fees"),
         ({"expedited": "y", "expedited_reason": ""}, "expedited_reason", "compelling need"),
         (
@@ -107,7 +108,7 @@ def test_invalid_request_is_reshown_with_the_problem_at_its_field(
     assert message in html
     assert f'id="{field}-error"' in html
     # What the requester typed is kept.
-    assert "Springfield" in html and 'value="Lovelace"' in html or "Love" in html
+    assert 'value="Springfield"' in html
 
 
 def test_failed_submission_keeps_the_description(client, valid_request_fields):
@@ -225,8 +226,6 @@ def test_tracking_numbers_count_up_without_gaps(client, valid_request_fields):
 def test_fifty_simultaneous_submissions_get_fifty_distinct_numbers(
     app, db_dialect, valid_request_fields
 ):
-    if db_dialect != "postgresql":
-        pytest.skip("concurrency is proven against PostgreSQL; SQLite serialises writers")
     barrier = threading.Barrier(50)
     statuses: list[int] = []
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
+from flask_login import current_user
+from flask_login.utils import _user_context_processor
 
 from foia_portal.extensions import db, login_manager
 
@@ -13,6 +15,30 @@ def init_login_manager(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+
+    # Flask-Login's own context processor loads the user (and so opens the session) on every
+    # rendered page. Public pages must not touch the session: hand templates the lazy proxy
+    # instead, which loads the user only on pages that actually use `current_user`.
+    processors = app.template_context_processors[None]
+    if _user_context_processor in processors:
+        processors.remove(_user_context_processor)
+    app.context_processor(lambda: {"current_user": current_user})
+
+    # Likewise its after-request hook reads the session on every response to manage the
+    # "remember me" cookie. That only matters when a user was loaded, signed in or signed out
+    # during this request (all of which set g._login_user), so skip it otherwise.
+    update_remember_cookie = login_manager._update_remember_cookie
+
+    def update_remember_cookie_for_staff(response):
+        if "_login_user" in g:
+            return update_remember_cookie(response)
+        return response
+
+    hooks = app.after_request_funcs.setdefault(None, [])
+    hooks[:] = [
+        update_remember_cookie_for_staff if hook == update_remember_cookie else hook
+        for hook in hooks
+    ]
 
     @login_manager.user_loader
     def load_user(user_id: str):

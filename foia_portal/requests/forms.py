@@ -52,6 +52,17 @@ DELIVERY_CHOICES = [
 ]
 
 
+class ChoiceRadioField(RadioField):
+    """A radio group that says which answers are possible instead of "Not a valid choice"."""
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return  # nothing chosen: InputRequired or Optional decides
+        allowed = [choice.value for choice in self.choices]
+        if self.data not in allowed:
+            raise StopValidation(f"Choose one of: {', '.join(allowed)}.")
+
+
 def no_control_characters(form, field):
     if isinstance(field.data, str) and has_control_characters(
         field.data, allow_newlines=isinstance(field, TextAreaField)
@@ -157,7 +168,7 @@ class FoiaRequestForm(FlaskForm):
     )
 
     # Fees
-    fee_category = RadioField(
+    fee_category = ChoiceRadioField(
         "Which best describes you?", choices=FEE_CATEGORY_CHOICES,
         description="This decides which fees, if any, apply. Most individuals choose “All other requesters”.",
         validators=[InputRequired("Choose the description that fits you.")],
@@ -188,7 +199,7 @@ class FoiaRequestForm(FlaskForm):
         "I certify that my statement of compelling need is true and correct to the best of my knowledge and belief."
     )
 
-    delivery_format = RadioField("How would you like the records?", choices=DELIVERY_CHOICES,
+    delivery_format = ChoiceRadioField("How would you like the records?", choices=DELIVERY_CHOICES,
                                  default=DeliveryFormat.ELECTRONIC.value,
                                  validators=[Optional()])
 
