@@ -407,22 +407,17 @@ def _pending_on(day: date):
     return sa.and_(FoiaRequest.received_date <= day, sa.or_(sa.not_(IS_CLOSED), closed_on > day))
 
 
-def _backlog_on(day: date):
-    """Pending on `day` past its due date, and not on hold that day.
+def _past_due_on(day: date):
+    """Pending on `day` and past its due date (on hold or not)."""
+    return sa.and_(_pending_on(day), FoiaRequest.due_date < day)
 
-    DOJ "backlog": pending beyond the statutory time limit. A request waiting for its requester
-    is not late (§ 552(a)(6)(A)(ii) stops the clock), whatever its stored due date says.
-    """
-    on_hold = (
-        sa.select(HoldPeriod.id)
-        .where(
-            HoldPeriod.request_id == FoiaRequest.id,
-            HoldPeriod.started_on <= day,
-            sa.or_(HoldPeriod.ended_on.is_(None), HoldPeriod.ended_on > day),
-        )
-        .exists()
+
+def _on_hold_on(day: date):
+    """The hold row in the query covers `day`: the clock was stopped that day."""
+    return sa.and_(
+        HoldPeriod.started_on <= day,
+        sa.or_(HoldPeriod.ended_on.is_(None), HoldPeriod.ended_on > day),
     )
-    return sa.and_(_pending_on(day), FoiaRequest.due_date < day, sa.not_(on_hold))
 
 
 def _closed_between(first: date, last: date):
@@ -504,7 +499,7 @@ def annual_report(fiscal_year: int, *, today: date | None = None) -> AnnualRepor
         time_distribution=_distribution(durations),
         expedited=_expedited_decisions(start, as_of),
         fee_waivers=_fee_waiver_decisions(start, as_of),
-        backlog=counts["backlog_end"],
+        backlog=_backlog_on_days([as_of], as_of)[0],
         oldest_pending=_oldest_pending(as_of),
         months=_month_figures(months, as_of, counts["pending_start"], closures),
         faq=_faq_figures(start, as_of),
@@ -513,14 +508,13 @@ def annual_report(fiscal_year: int, *, today: date | None = None) -> AnnualRepor
 
 
 def _headline_counts(start: date, as_of: date) -> dict[str, int]:
-    """Pending at start, received, processed, pending at end and backlog: one pass, counted
-    independently of each other, so that the reconciliation is a real check."""
+    """Pending at start, received, processed and pending at end: one pass, each counted on its
+    own, so that the reconciliation is a real check."""
     columns = {
         "pending_start": _sum_if(_pending_on(start - timedelta(days=1))),
         "received": _sum_if(FoiaRequest.received_date.between(start, as_of)),
         "processed": _sum_if(_closed_between(start, as_of)),
         "pending_end": _sum_if(_pending_on(as_of)),
-        "backlog_end": _sum_if(_backlog_on(as_of)),
     }
     query = sa.select(*(expression.label(name) for name, expression in columns.items())).where(
         COUNTED,
@@ -574,15 +568,35 @@ def _received_per_month(start: date, as_of: date) -> dict[tuple[int, int], int]:
 
 def _backlog_per_month(months: list[date], as_of: date) -> list[int]:
     """Requests past due and not on hold at each month's end (the last one cut at `as_of`)."""
-    ends = [min(_month_end(month), as_of) for month in months]
-    query = sa.select(*(_sum_if(_backlog_on(day)) for day in ends)).where(
+    return _backlog_on_days([min(_month_end(month), as_of) for month in months], as_of)
+
+
+def _backlog_on_days(days: list[date], as_of: date) -> list[int]:
+    """DOJ "backlog" on each day: pending beyond the statutory time limit.
+
+    A request waiting for its requester is not late (§ 552(a)(6)(A)(ii) stops the clock),
+    whatever its stored due date says, so requests on hold that day are taken off. Two
+    aggregates, both one pass: past due on each day, and of those, on hold that day (holds
+    never overlap, so counting hold rows counts requests). A correlated EXISTS per day and row
+    would do the same in one query, but PostgreSQL runs it as a sub-plan per row and month.
+    """
+    relevant = (
         COUNTED,
-        # Only a request due before the period ends can be past due at some month's end.
+        # Only a request due before the period ends can be past due on one of these days.
         FoiaRequest.due_date < as_of,
         FoiaRequest.received_date <= as_of,
-        sa.or_(sa.not_(IS_CLOSED), closed_on >= months[0]),
+        sa.or_(sa.not_(IS_CLOSED), closed_on >= min(days)),
     )
-    return [int(value) for value in db.session.execute(query).one()]
+    past_due = db.session.execute(
+        sa.select(*(_sum_if(_past_due_on(day)) for day in days)).where(*relevant)
+    ).one()
+    on_hold = db.session.execute(
+        sa.select(*(_sum_if(sa.and_(_past_due_on(day), _on_hold_on(day))) for day in days))
+        .select_from(HoldPeriod)
+        .join(FoiaRequest, HoldPeriod.request_id == FoiaRequest.id)
+        .where(*relevant, HoldPeriod.started_on <= as_of)
+    ).one()
+    return [int(late) - int(paused) for late, paused in zip(past_due, on_hold, strict=True)]
 
 
 def _processed(start: date, as_of: date) -> list:
