@@ -8,6 +8,7 @@ with these same classes through `foia_portal.core.jsonforms.validate_json`.
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -246,7 +247,10 @@ class StaffEntryForm(FoiaRequestForm):
     """A request that arrived by mail, email, phone, fax or in person, typed in by staff."""
 
     class Meta:
-        csrf = True  # a signed-in staff page, unlike the public form
+        @property
+        def csrf(self):
+            # A signed-in staff page, unlike the public form: CSRF on (as configured).
+            return current_app.config.get("WTF_CSRF_ENABLED", True)
 
     received_on = DateField(
         "Date received",

@@ -162,7 +162,7 @@ def render_request(foia_request: FoiaRequest, failed: tuple[str, object] | None 
         arrived_local=foia_request.submitted_at.astimezone(deadlines.EASTERN),
         today=today,
         actions=actions,
-        forms=forms,
+        action_forms=forms,
         staff=accounts.active_staff(),
         emails=emails,
         active_nav="queue",
