@@ -93,10 +93,11 @@ def test_staff_roles_see_what_they_may_and_get_403_for_the_rest(app, client, wor
 
 
 def test_only_an_admin_may_reopen(client, world, officer, admin, make_request):
-    from foia_portal.extensions import db
-    from foia_portal.staff.workflow import perform_action
-    from foia_portal.requests.models import FoiaRequest
     import sqlalchemy as sa
+
+    from foia_portal.extensions import db
+    from foia_portal.requests.models import FoiaRequest
+    from foia_portal.staff.workflow import perform_action
 
     foia_request = db.session.scalar(sa.select(FoiaRequest))
     perform_action(foia_request, "close", officer, {"disposition": "withdrawn", "message": "Bye."})
