@@ -1,8 +1,8 @@
 """The Annual FOIA Report and the dashboard figures, computed from the queue.
 
 One service answers every caller: the report page, its CSV and JSON downloads, `flask report
-annual` and the staff queue's dashboard. Counts are SQL aggregates (one pass over the request
-table with conditional sums, plus GROUP BY); only the processing-time statistics fetch a few
+annual` and the staff queue's dashboard. Counts are SQL aggregates (conditional sums in one pass
+over the request table, GROUP BY); only the processing-time statistics fetch a few
 columns per processed request, because a median cannot be aggregated portably and business days
 depend on the federal holiday calendar. See docs/annual-report.md for every rule and why.
 
@@ -12,7 +12,8 @@ Rules, following the DOJ Annual FOIA Report (5 U.S.C. § 552(e)):
 - A request is *processed* in the fiscal year of its latest closure: a request that is reopened
   and closed again counts once, when it was closed last; while reopened it is pending again.
 - `is_test` submissions (FOIA.gov portal tests) never count.
-- pending at start + received − processed = pending at end holds by construction.
+- pending at start + received − processed = pending at end. The four are counted separately
+  in SQL, so the identity is a real check of the data (shown on the page, `reconciles`).
 """
 
 from __future__ import annotations
