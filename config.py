@@ -73,9 +73,17 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # While the shared storage (Redis) is unreachable, each process limits on its own instead of
+    # answering 500 to every limited request; it returns to Redis when Redis is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SUBMISSIONS = os.environ.get("RATELIMIT_SUBMISSIONS", "10 per hour")
     RATELIMIT_STATUS_LOOKUPS = os.environ.get("RATELIMIT_STATUS_LOOKUPS", "20 per 10 minutes")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per 5 minutes")
+
+    # How many reverse proxies (load balancer, nginx) sit in front of gunicorn and set
+    # X-Forwarded-For/-Proto/-Host. 0: none, the client's address is the socket's. Behind a proxy
+    # this must be set, or every visitor shares the proxy's address and one rate-limit budget.
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -22,6 +22,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)
@@ -47,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from foia_portal.api.routes import bp as api_bp
     from foia_portal.auth.routes import bp as auth_bp
+    from foia_portal.extensions import csrf
     from foia_portal.faq.routes import bp as faq_bp
     from foia_portal.public.routes import bp as public_bp
     from foia_portal.reports.routes import bp as reports_bp
@@ -55,6 +61,11 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, requests_bp, faq_bp, auth_bp, staff_bp, reports_bp, api_bp):
         app.register_blueprint(blueprint)
+    # The public forms (request, status lookup, FAQ vote) serve anonymous visitors without a
+    # session, so a session-bound CSRF token would protect nothing and start a session; they use
+    # one-time form tokens and rate limits instead (docs/architecture.md). Staff forms keep it.
+    csrf.exempt(requests_bp)
+    csrf.exempt(faq_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -41,8 +41,6 @@ from tests.conftest import (
 from tests.fixtures.mail import OFFICE_EMAIL, SENDER, SmtpServer, free_port
 from tests.helpers import PDF_BYTES
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("FOIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -316,6 +314,8 @@ def submit(browser: Browser, number: int, token: str | None = None, files=None):
     return browser.post("/foia/request", fields, files)
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 def test_two_app_processes_and_two_mail_workers_share_one_database_redis_and_upload_folder(
     topology,
 ):
@@ -413,3 +413,67 @@ def test_two_app_processes_and_two_mail_workers_share_one_database_redis_and_upl
     # The workers stop cleanly on SIGTERM (systemd's and Procfile runners' stop signal).
     for worker in topology["workers"]:
         assert topology["processes"].stop(worker) == 0
+
+
+# ------------------------------------------------------------------------------ behind a proxy
+
+
+@pytest.fixture
+def config_overrides(request):
+    trusted_proxies, storage = getattr(request, "param", (0, "memory://"))
+    return {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": storage,
+        "RATELIMIT_SUBMISSIONS": "1 per hour",
+        "TRUSTED_PROXIES": trusted_proxies,
+    }
+
+
+def post_empty_form(client, forwarded_for: str) -> int:
+    return client.post(
+        "/foia/request", data={}, headers={"X-Forwarded-For": forwarded_for}
+    ).status_code
+
+
+@pytest.mark.parametrize("config_overrides", [(1, "memory://")], indirect=True)
+def test_behind_a_trusted_proxy_each_client_has_its_own_rate_limit(client):
+    assert post_empty_form(client, "203.0.113.1") == 422
+    assert post_empty_form(client, "203.0.113.1") == 429
+    assert post_empty_form(client, "203.0.113.2") == 422
+
+
+@pytest.mark.parametrize("config_overrides", [(0, "memory://")], indirect=True)
+def test_without_a_trusted_proxy_a_forged_forwarded_address_does_not_escape_the_limit(client):
+    assert post_empty_form(client, "203.0.113.1") == 422
+    assert post_empty_form(client, "203.0.113.2") == 429
+
+
+@pytest.mark.parametrize(
+    "config_overrides", [(0, f"redis://127.0.0.1:{free_port()}/0")], indirect=True
+)
+def test_while_redis_is_unreachable_each_process_still_limits_on_its_own(client):
+    assert post_empty_form(client, "203.0.113.1") == 422
+    assert post_empty_form(client, "203.0.113.1") == 429
+
+
+# ------------------------------------------------------------------------------ production CSRF
+
+
+@pytest.mark.parametrize("config_overrides", [(0, "memory://")], indirect=True)
+def test_with_csrf_protection_on_public_forms_work_and_staff_forms_need_the_token(
+    app, client, valid_request_fields
+):
+    # Tests run with CSRF off; production runs with it on, and the public forms have no session.
+    app.config["WTF_CSRF_ENABLED"] = True
+    token_page = client.get("/foia/request")
+    assert "csrf_token" not in token_page.get_data(as_text=True)
+    filed = client.post(
+        "/foia/request", data={**valid_request_fields, "form_token": "csrf-check-token-0001"}
+    )
+    assert filed.status_code == 303
+    assert "Set-Cookie" not in filed.headers
+    lookup = client.post("/foia/status", data={"tracking_number": "", "email": ""})
+    assert lookup.status_code == 422
+    assert (
+        client.post("/staff/login", data={"email": "a@b.gov", "password": "x"}).status_code == 400
+    )
