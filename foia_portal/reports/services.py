@@ -13,7 +13,8 @@ Rules, following the DOJ Annual FOIA Report (5 U.S.C. § 552(e)):
   and closed again counts once, when it was closed last; while reopened it is pending again.
 - `is_test` submissions (FOIA.gov portal tests) never count.
 - pending at start + received − processed = pending at end. The four are counted separately
-  in SQL, so the identity is a real check of the data (shown on the page, `reconciles`).
+  in SQL (shown on the page, `reconciles`); with these rules and `closed_on` it holds for any
+  data, so a failure means one of the four counts was changed inconsistently.
 """
 
 from __future__ import annotations
@@ -510,7 +511,7 @@ def annual_report(fiscal_year: int, *, today: date | None = None) -> AnnualRepor
 
 def _headline_counts(start: date, as_of: date) -> dict[str, int]:
     """Pending at start, received, processed and pending at end: one pass, each counted on its
-    own, so that the reconciliation is a real check."""
+    own, so that the reconciliation checks that the four definitions agree."""
     columns = {
         "pending_start": _sum_if(_pending_on(start - timedelta(days=1))),
         "received": _sum_if(FoiaRequest.received_date.between(start, as_of)),
