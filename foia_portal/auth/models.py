@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from foia_portal.core.append_only import append_only
 from foia_portal.core.types import UTCDateTime, utcnow
 from foia_portal.core.vocabulary import Role
 from foia_portal.extensions import db
@@ -60,6 +61,7 @@ class ApiToken(db.Model):
         return f"<ApiToken {self.id} user={self.user_id}>"
 
 
+@append_only
 class AuditEntry(db.Model):
     """Staff actions outside a request's timeline (sign-ins, users, FAQ edits). Append-only."""
 

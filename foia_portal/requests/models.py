@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from foia_portal.core.append_only import append_only
 from foia_portal.core.types import UTCDateTime, utcnow
 from foia_portal.core.vocabulary import Channel, Status
 from foia_portal.extensions import db
@@ -177,6 +178,7 @@ class HoldPeriod(db.Model):
         return f"<HoldPeriod {self.request_id} {self.started_on}..{self.ended_on}>"
 
 
+@append_only
 class RequestEvent(db.Model):
     """One line of a request's timeline: who did what, when, and how the due date moved."""
 
