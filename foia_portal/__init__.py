@@ -47,6 +47,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_login_manager(app)
+    from foia_portal.core.logging import install_log_redaction
+
+    install_log_redaction(app)
 
 
 def register_blueprints(app: Flask) -> None:
