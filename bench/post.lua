@@ -8,9 +8,10 @@
 
 local threads = {}
 local prefix = "bench"
-local counter = 0
-local unexpected = 0
-local redirects = 0
+-- Globals, not locals: done() reads them from each thread with thread:get().
+counter = 0
+unexpected = 0
+redirects = 0
 
 function setup(thread)
   thread:set("thread_number", #threads + 1)
