@@ -175,3 +175,12 @@ def test_the_dashboard_partial_shows_this_months_figures(app):
     assert "1 past due today, of 1 open" in text
     assert "no request closed yet this month" in text
     assert 'href="/staff/reports/annual"' in html
+
+
+def test_the_queue_page_carries_the_dashboard(signed_in):
+    make_request(deadlines.today_eastern(), due=date(2000, 1, 3))
+    db.session.commit()
+    html = signed_in.get("/staff/").get_data(as_text=True)
+    assert 'aria-labelledby="dashboard-heading"' in html
+    received = re.search(r'id="dashboard-received"><strong>(\d+)</strong>', html)
+    assert received and received.group(1) == "1"

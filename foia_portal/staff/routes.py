@@ -31,6 +31,7 @@ from foia_portal.core.tracking import normalise_tracking_number
 from foia_portal.core.types import utcnow
 from foia_portal.core.workflow import ACTIONS, ActionNotAllowed, RoleNotAllowed, request_actions
 from foia_portal.extensions import db
+from foia_portal.reports.services import dashboard_figures
 from foia_portal.requests import services as intake
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
@@ -75,6 +76,7 @@ def queue():
         filters=filters,
         errors=errors,
         summary=queue_module.summary(current_user, filters.today),
+        dashboard=dashboard_figures(filters.today),
         staff=accounts.active_staff(),
         active_nav="queue",
     ), (422 if errors else 200)
