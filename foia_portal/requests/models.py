@@ -115,7 +115,9 @@ class FoiaRequest(db.Model):
     status_link_nonce: Mapped[str] = mapped_column(sa.String(32))
     portal_request_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
     portal_payload: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
-    is_test: Mapped[bool] = mapped_column(default=False, index=True)
+    # No index: nearly every row is False, and on SQLite (no planner statistics) an index here
+    # was chosen over the date indexes and made the report and dashboard counts scan the table.
+    is_test: Mapped[bool] = mapped_column(default=False)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
