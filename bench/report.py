@@ -99,6 +99,7 @@ class BenchReport:
     search_growth: list[GrowthPoint] = field(default_factory=list)
     queue_growth: list[GrowthPoint] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    load_average: dict[str, float] = field(default_factory=dict)
 
     @property
     def ceiling_rate(self) -> float:
@@ -150,6 +151,14 @@ def growth_factor(points: list[GrowthPoint]) -> float:
     return points[-1].p50_ms / points[0].p50_ms if points and points[0].p50_ms else math.nan
 
 
+def load_average() -> float:
+    """The 1-minute load average: other work on the machine skews every figure."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return math.nan
+
+
 def machine_description() -> dict[str, Any]:
     """nproc, CPU model and memory of this machine, from /proc."""
     import os
@@ -196,6 +205,24 @@ def render(report: BenchReport) -> str:
         f"machine: {m['nproc']} CPU ({m['cpu']}), {m['memory_gib']} GiB; gunicorn "
         f"{s['workers']} sync workers; wrk -c{s['connections']} -t{s['threads']} -d{s['duration']}"
     )
+    if report.load_average:
+        lines.append(
+            "load average (1 min): "
+            + ", ".join(f"{name} {value:.1f}" for name, value in report.load_average.items())
+            + (
+                f" — above {m['nproc']} CPUs: other work shared the machine"
+                if max(report.load_average.values()) > m["nproc"]
+                else ""
+            )
+        )
+    if len(report.ceilings) == 2:
+        first, last = (c.rate for c in report.ceilings)
+        drift = abs(first - last) / max(first, last) if max(first, last) else 0
+        if drift > 0.2:
+            lines.append(
+                f"WARNING: the ceiling moved {drift:.0%} between the start and the end of the run; "
+                "the machine was not quiet and the ratios are unreliable."
+            )
     lines.append("")
     header = (
         f"{'endpoint':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷ ceiling':>10} "

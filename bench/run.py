@@ -281,6 +281,7 @@ class Bench:
         self.report.seconds["seeding"] = time.monotonic() - started
 
         measured = time.monotonic()
+        self.report.load_average["start"] = bench_report.load_average()
         self.measure_ceiling(" (start)")
         with self.portal(url) as server:
             self.measure_public_pages(app, engine, server)
@@ -289,6 +290,7 @@ class Bench:
             self.report.worker_memory_mb = server.peak_worker_memory_kib() / 1024
         self.check_submissions(engine)
         self.measure_ceiling(" (end)")
+        self.report.load_average["end"] = bench_report.load_average()
         self.report.seconds["measuring"] = time.monotonic() - measured
         engine.dispose()
         return self.report

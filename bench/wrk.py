@@ -39,15 +39,19 @@ class WrkResult:
 
     @property
     def p50(self) -> float:
-        return self.percentiles.get(50, float("nan"))
+        return self.percentiles.get(50, float("nan")) if self.requests else float("nan")
 
     @property
     def p99(self) -> float:
-        return self.percentiles.get(99, float("nan"))
+        return self.percentiles.get(99, float("nan")) if self.requests else float("nan")
 
     @property
     def errors(self) -> int:
-        return self.non_2xx_3xx + self.socket_errors + self.post.get("unexpected", 0)
+        """Error answers, failed sockets and requests that outlived wrk's --timeout."""
+        unexpected = self.post.get("unexpected", 0)
+        # post.lua counts every answer that is not a 303, error statuses included.
+        answers = max(self.non_2xx_3xx, unexpected) if self.post else self.non_2xx_3xx
+        return answers + self.socket_errors + self.timeouts
 
 
 def wrk_binary() -> str:
