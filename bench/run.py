@@ -13,6 +13,7 @@ import html
 import http.client
 import re
 import secrets
+import signal
 import sys
 import time
 import urllib.parse
@@ -181,6 +182,28 @@ def walk_pages(base_url: str, first_path: str, pages: int, cookie: str) -> str:
             raise RuntimeError(f"the queue has no page {number + 1} (is the database seeded?)")
         path = following
     return path
+
+
+def queue_page_path(app, args: dict[str, str], number: int) -> str:
+    """The URL of page `number` of a queue view, found with the queue's own functions.
+
+    The queue pages by keyset (each page links to the next with a cursor), so page 200 is
+    reached by following 199 cursors; doing it in this process is quicker than 199 HTTP GETs.
+    """
+    from dataclasses import replace
+
+    from foia_portal.staff import queue
+
+    with app.app_context():
+        filters, errors = queue.parse_filters(args)
+        if errors:
+            raise RuntimeError(f"the queue refused {args}: {errors}")
+        for page_number in range(1, number):
+            page = queue.queue_page(filters, with_total=False)
+            if page.next_cursor is None:
+                raise RuntimeError(f"the queue has no page {page_number + 1}")
+            filters = replace(filters, after=page.next_cursor)
+        return "/staff/?" + urllib.parse.urlencode(filters.args(after=filters.after))
 
 
 # ------------------------------------------------------------------------------ endpoints
@@ -356,7 +379,11 @@ class Bench:
             server.warm_up([first], headers={"Cookie": cookie})
             self.endpoint("staff_queue_page_1", server, first, headers={"Cookie": cookie})
             try:
-                page_200 = walk_pages(server.base_url, first, 200, cookie)
+                page_200 = queue_page_path(app, {"overdue": "1", "sort": "due_date"}, 200)
+            except (ImportError, AttributeError, TypeError):  # the queue module changed shape
+                page_200 = None
+            try:
+                page_200 = page_200 or walk_pages(server.base_url, first, 200, cookie)
             except RuntimeError as error:
                 self.endpoint("staff_queue_page_200", server, None, str(error))
             else:
@@ -524,6 +551,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # SIGTERM (timeout, Ctrl-C in some shells) unwinds normally, so the gunicorns are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     wrk_binary()
     RESULTS_DIR.mkdir(exist_ok=True)
     bench = Bench(args)
