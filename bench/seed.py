@@ -143,6 +143,15 @@ SENTENCES = [
     "Electronic delivery is the fastest way to receive released records.",
 ]  # fmt: skip
 
+SUBJECT_SENTENCES = [
+    "Most questions about {s} come from people asking for {r}.",
+    "Tell us in your request whether {s} applies, and we will confirm it in writing.",
+    "Staff review {s} case by case; the answer depends on the records involved.",
+    "If {s} concerns {r}, the program office may need to be consulted first.",
+    "You can ask about {s} at any time, before or after you file.",
+    "Our letters explain {s} and how to appeal if you disagree.",
+]  # fmt: skip
+
 FIRST_NAMES = [
     "Ada", "Grace", "Alan", "Katherine", "Dorothy", "Mary", "James", "Maria", "Robert", "Linda",
     "Michael", "Patricia", "David", "Jennifer", "William", "Elizabeth", "Jose", "Wei", "Fatima",
@@ -353,11 +362,16 @@ def seed_faqs(engine: sa.Engine, count: int, *, seed: int = 7, progress: Progres
             question = form.format(s=subject)
             if number >= len(FAQ_SUBJECTS) * len(FAQ_QUESTION_FORMS):
                 question = f"{question[:-1]} ({rng.choice(RECORD_SUBJECTS)}, case {number})?"
+            # Mostly about its own subject, like a real FAQ: a topic's words appear in the
+            # articles about it, not in every article (which would make every search match
+            # thousands of answers and rank them all).
+            records = f"{rng.choice(RECORD_KINDS)} on {rng.choice(RECORD_SUBJECTS)}"
             paragraphs = [
-                " ".join(rng.sample(SENTENCES, 3)),
-                f"For **{subject}**, see also the questions about {rng.choice(FAQ_SUBJECTS)} "
-                f"and {rng.choice(RECORD_KINDS)} on {rng.choice(RECORD_SUBJECTS)}.",
-                " ".join(rng.sample(SENTENCES, 2)),
+                f"This answer is about **{subject}**. "
+                f"{rng.choice(SUBJECT_SENTENCES).format(s=subject, r=records)}",
+                rng.choice(SENTENCES),
+                f"{rng.choice(SUBJECT_SENTENCES).format(s=subject, r=records)} See also the "
+                f"questions about {rng.choice(FAQ_SUBJECTS)}.",
             ]
             answer = "\n\n".join(paragraphs)
             answer_html, answer_text = render_answer(answer)
