@@ -1,5 +1,53 @@
-"""`flask faq …` commands."""
+"""`flask faq import FILE [--if-empty]` and `flask faq export`: the FAQ as the contract's JSON."""
 
+from __future__ import annotations
+
+import json
+import sys
+
+import click
 from flask.cli import AppGroup
 
-faq_cli = AppGroup("faq", help="faq commands")
+from foia_portal.extensions import db
+from foia_portal.faq import services
+
+faq_cli = AppGroup("faq", help="Import and export the FAQ as JSON.")
+
+
+@faq_cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--if-empty", is_flag=True, help="Import only when there are no FAQs yet (make run).")
+def import_command(file, if_empty: bool) -> None:
+    """Create or update FAQs from FILE, a JSON list of {category, question, answer, slug}.
+
+    Idempotent on slug. Every entry is checked first; if any is bad, nothing is imported and each
+    problem is listed by its position in the file (1 = the first entry).
+    """
+    if if_empty and services.faq_count() > 0:
+        click.echo("The FAQ already has questions: nothing imported.")
+        return
+    try:
+        entries = json.loads(file.read())
+    except (UnicodeDecodeError, ValueError) as problem:
+        raise click.ClickException(f"{file.name} is not valid JSON: {problem}") from None
+    try:
+        report = services.import_faqs(entries)
+    except services.FaqImportError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s) in {file.name}; nothing was imported."
+        ) from None
+    db.session.commit()
+    click.echo(
+        f"Imported {file.name}: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged."
+    )
+
+
+@faq_cli.command("export")
+def export_command() -> None:
+    """Print every FAQ as a JSON list of {category, question, answer, slug, published}."""
+    json.dump(services.export_faqs(), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

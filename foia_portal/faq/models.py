@@ -24,7 +24,9 @@ class FaqCategory(db.Model):
 
 
 class Faq(db.Model):
-    __table_args__ = (sa.Index("ix_faq_category_published_position", "category_id", "published", "position"),)
+    __table_args__ = (
+        sa.Index("ix_faq_category_published_position", "category_id", "published", "position"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("faq_category.id"))
@@ -51,7 +53,9 @@ class Faq(db.Model):
 class FaqVote(db.Model):
     """One browser's vote on one article (the voter is a random id kept in a cookie)."""
 
-    faq_id: Mapped[int] = mapped_column(sa.ForeignKey("faq.id", ondelete="CASCADE"), primary_key=True)
+    faq_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("faq.id", ondelete="CASCADE"), primary_key=True
+    )
     voter: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     helpful: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,5 +1,117 @@
-"""FAQ pages."""
+"""Public FAQ pages: the list, the search, each article, and the "Was this helpful?" vote.
 
-from flask import Blueprint
+These pages are anonymous and cache-friendly: they never touch the session (no `current_user`,
+no `flash`, no CSRF token). The only cookie is the random voter id, set by the vote itself.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from foia_portal.extensions import csrf, db
+from foia_portal.faq import services
+from foia_portal.faq.forms import FaqVoteForm
+from foia_portal.faq.search import search_faqs
 
 bp = Blueprint("faq", __name__)
+
+VOTER_COOKIE = "faq_voter"
+VOTER_COOKIE_MAX_AGE = 365 * 24 * 3600
+MAX_PAGE = 10_000
+
+
+def page_number(value: str | None) -> int:
+    """?page= as a positive number; anything else is page 1."""
+    try:
+        return max(1, min(int(value or 1), MAX_PAGE))
+    except ValueError:
+        return 1
+
+
+@bp.route("/faq")
+def index():
+    """Every published question, by category, with the search box at the top."""
+    return render_template("faq/index.html", categories=services.categories_with_faqs())
+
+
+@bp.route("/faq/search")
+def search():
+    """Ranked search; an empty or punctuation-only query shows the categories instead."""
+    results = search_faqs(
+        request.args.get("q", ""),
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["FAQ_PAGE_SIZE"],
+    )
+    if results.is_empty_query:
+        return render_template(
+            "faq/index.html", categories=services.categories_with_faqs(), results=results
+        )
+    return render_template("faq/search.html", results=results)
+
+
+@bp.route("/faq/<slug>")
+def article(slug: str):
+    """One FAQ: the answer, when it was updated, related questions and the helpfulness vote."""
+    faq = services.get_published(slug)
+    if faq is None:
+        abort(404)
+    return render_template(
+        "faq/article.html",
+        faq=faq,
+        related=services.related_faqs(faq),
+        voted=request.args.get("voted") in {"yes", "no"},
+        vote_refused=request.args.get("voted") == "refused",
+    )
+
+
+def same_origin_post() -> bool:
+    """The vote came from one of our own pages (Origin, else Referer, names this host)."""
+    ours = urlsplit(request.host_url)
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source or source == "null":
+        return False
+    theirs = urlsplit(source)
+    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+
+
+@bp.post("/faq/<slug>/helpful")
+@csrf.exempt  # no session to bind a token to: SameSite cookie + Origin check instead (docs)
+def vote(slug: str):
+    """Count "Was this helpful? Yes / No" once per browser, then go back to the article."""
+    faq = services.get_published(slug)
+    if faq is None:
+        abort(404)
+    form = FaqVoteForm(request.form)
+    if not form.validate():
+        abort(400)
+    if not same_origin_post():
+        return redirect(url_for("faq.article", slug=slug, voted="refused") + "#helpful", 303)
+
+    voter = request.cookies.get(VOTER_COOKIE, "")
+    new_voter = not (16 <= len(voter) <= 64 and voter.replace("-", "").replace("_", "").isalnum())
+    if new_voter:
+        voter = secrets.token_urlsafe(24)
+    try:
+        services.record_vote(faq, voter, helpful=form.helpful.data == "yes")
+        db.session.commit()
+    except IntegrityError:
+        # The same browser voted twice at the same moment: the first vote counts.
+        db.session.rollback()
+    response = redirect(
+        url_for("faq.article", slug=slug, voted=form.helpful.data) + "#helpful", 303
+    )
+    if new_voter:
+        response.set_cookie(
+            VOTER_COOKIE,
+            voter,
+            max_age=VOTER_COOKIE_MAX_AGE,
+            path="/faq/",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            httponly=True,
+            samesite="Strict",
+        )
+    return response

@@ -18,6 +18,7 @@ from foia_portal.core.tracking import next_tracking_number, normalise_tracking_n
 from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import Channel, Status
 from foia_portal.extensions import db
+from foia_portal.faq.services import link_suggestions_to_request
 from foia_portal.requests import notifications
 from foia_portal.requests.links import new_link_nonce
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent, Requester
@@ -143,6 +144,7 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     )
     db.session.add(foia_request)
     db.session.flush()
+    link_suggestions_to_request(intake.submission_token, foia_request)
     record_event(
         foia_request,
         "received",

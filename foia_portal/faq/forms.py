@@ -1,0 +1,133 @@
+"""FAQ forms: the staff editor, the import entry (JSON), and the helpfulness vote."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Form,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from foia_portal.core.text import has_control_characters, strip_text
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MESSAGE = (
+    "Use lower-case letters, digits and single hyphens only, e.g. how-much-does-foia-cost."
+)
+QUESTION_MAX = 500
+ANSWER_MAX = 20_000
+CATEGORY_MAX = 120
+SLUG_MAX = 160
+
+
+def _no_control_characters(form, field) -> None:
+    if isinstance(field.data, str) and has_control_characters(field.data):
+        raise ValidationError("Remove the invisible control characters from this text.")
+
+
+def _single_line(form, field) -> None:
+    if isinstance(field.data, str) and ("\n" in field.data or "\r" in field.data):
+        raise ValidationError("Keep this on one line.")
+
+
+class FaqFields:
+    """The fields of one FAQ entry, shared by the staff editor and the JSON import."""
+
+    category = StringField(
+        "Category",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Enter the category."),
+            Length(max=CATEGORY_MAX, message=f"Keep the category under {CATEGORY_MAX} characters."),
+            _single_line,
+            _no_control_characters,
+        ],
+        description="For example “Fees and fee waivers”. A new name creates a new category.",
+    )
+    question = StringField(
+        "Question",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Enter the question."),
+            Length(max=QUESTION_MAX, message=f"Keep the question under {QUESTION_MAX} characters."),
+            _single_line,
+            _no_control_characters,
+        ],
+    )
+    answer = TextAreaField(
+        "Answer",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Enter the answer."),
+            Length(max=ANSWER_MAX, message=f"Keep the answer under {ANSWER_MAX:,} characters."),
+            _no_control_characters,
+        ],
+        description=(
+            "Markdown: **bold**, *italic*, [link text](/faq/other-question), lists, headings."
+        ),
+    )
+    slug = StringField(
+        "Web address (slug)",
+        filters=[strip_text],
+        validators=[
+            Optional(),
+            Length(max=SLUG_MAX, message=f"Keep the slug under {SLUG_MAX} characters."),
+            Regexp(SLUG_PATTERN, message=SLUG_MESSAGE),
+        ],
+        description=(
+            "The end of the article's address, /faq/<slug>. "
+            "Left empty, it is made from the question."
+        ),
+    )
+
+
+class FaqForm(FaqFields, FlaskForm):
+    """The staff editor: create or edit one FAQ (the staff pages render it)."""
+
+    published = BooleanField("Published (visible to the public)", default=True)
+
+
+class FaqImportEntry(FaqFields, Form):
+    """One entry of `flask faq import`: the contract's {category, question, answer, slug}."""
+
+    # Import requires the slug: it is what makes a repeated import update instead of duplicate.
+    slug = StringField(
+        "slug",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Give the slug."),
+            Length(max=SLUG_MAX, message=f"Keep the slug under {SLUG_MAX} characters."),
+            Regexp(SLUG_PATTERN, message=SLUG_MESSAGE),
+        ],
+    )
+    published = BooleanField("published")
+
+
+class FaqVoteForm(Form):
+    """The "Was this helpful?" buttons (no session, so no CSRF token: see docs/faq-search.md)."""
+
+    helpful = HiddenField(validators=[DataRequired(), Regexp(r"^(yes|no)$")])
+
+
+class SuggestionsShownForm(Form):
+    """What the request form's script reports after showing FAQ suggestions."""
+
+    form_token = StringField(
+        validators=[DataRequired("Give the form token."), Length(min=16, max=64)]
+    )
+    query = StringField(validators=[Optional(), Length(max=10_000)])
+    faq_slugs = SelectMultipleField(validate_choice=False)
+
+    def validate_faq_slugs(self, field) -> None:
+        if len(field.data or []) > 10:
+            raise ValidationError("Report at most 10 suggestions at a time.")
+        for slug in field.data or []:
+            if len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
+                raise ValidationError("Each suggestion must be an FAQ slug.")
