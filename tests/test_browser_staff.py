@@ -1,0 +1,169 @@
+"""In a real browser: an officer works a request from the queue to its closure.
+
+After each step the requester's email arrives on the test SMTP server and its link opens the
+status page, which shows that step. The queue and a workflow action also work from the keyboard.
+"""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from tests.fixtures.browser import SQLITE_ONLY, focus_ring_visible, sign_in, status_link_in
+from tests.fixtures.browser import wait_for_email as email_to
+from tests.fixtures.staff import OFFICER_PASSWORD
+
+# Browser tests run on SQLite only (see SQLITE_ONLY in tests/fixtures/browser.py).
+pytestmark = [pytest.mark.browser, SQLITE_ONLY]
+
+REQUESTER = "ada@example.com"
+
+
+@pytest.fixture
+def config_overrides(browser_config_overrides):
+    return browser_config_overrides
+
+
+@pytest.fixture
+def released_record(tmp_path):
+    path = tmp_path / "grant-award-2024.txt"
+    path.write_text("Award letter, COPS Hiring Program, Springfield IL, FY2024.\n")
+    return path
+
+
+def staff_status(page) -> str:
+    """The status tag on the staff request page, as written (CSS shows it in capitals)."""
+    return page.find(".portal-request-meta .usa-tag").get_attribute("textContent").strip()
+
+
+def take_action(page, action: str) -> None:
+    """Submit the form of one workflow action on the request page and check it was done."""
+    page.submit_with(page.find(f"#action-{action} button[type=submit]"))
+    assert "Done:" in page.text(".portal-alerts"), page.text()[:600]
+
+
+def requester_sees(page, email, status: str, step: str) -> str:
+    """Open the email's status link as the requester would; the page shows the step."""
+    staff_page = page.path
+    page.open(status_link_in(email))
+    assert page.text("#status") == status
+    assert step in page.text("#timeline")
+    text = page.text()
+    page.open(staff_page)
+    return text
+
+
+def test_an_officer_works_a_request_to_closure_and_the_requester_sees_each_step(
+    page, officer, make_request, smtp_server, released_record
+):
+    number = make_request(email=REQUESTER).tracking_number
+
+    sign_in(page, officer.email, OFFICER_PASSWORD)
+    assert page.path == "/staff/"
+    page.screenshot("staff-queue")
+    page.fill("#filter-q", number)
+    page.submit_with(page.find("form.portal-queue-filters button[type=submit]"))
+    assert page.text("#results-heading") == "1 request"
+    page.submit_with(page.link(number))
+    assert page.find("h1").text == f"Request {number}"
+    assert staff_status(page) == "Received"
+    page.screenshot("staff-request")
+
+    page.find("label[for=acknowledge-track-0]").click()  # Simple
+    take_action(page, "acknowledge")
+    assert staff_status(page) == "In progress"
+    acknowledgment = email_to(smtp_server, REQUESTER, "We are processing your request –")
+    requester_sees(page, acknowledgment, "In progress", "Request acknowledged")
+
+    page.find("#request_info-message").send_keys("Which police department do you mean?")
+    take_action(page, "request_info")
+    assert staff_status(page) == "On hold"
+    question = email_to(smtp_server, REQUESTER, "We need information from you")
+    assert "Which police department do you mean?" in question.part("plain")
+    shown = requester_sees(page, question, "Waiting for your reply", "We asked you for information")
+    assert "Which police department do you mean?" in shown
+
+    take_action(page, "resume")
+    assert staff_status(page) == "In progress"
+    resumed = email_to(smtp_server, REQUESTER, "We are processing your request again")
+    requester_sees(page, resumed, "In progress", "Processing resumed")
+
+    Select(page.find("#close-disposition")).select_by_value("partial_grant")
+    page.find("#close-exemptions input[value=b6] + label").click()
+    page.find("#close-message").send_keys("We release one award letter; home addresses withheld.")
+    page.find("#close-released").send_keys(str(released_record))
+    take_action(page, "close")
+    assert staff_status(page) == "Closed"
+    assert released_record.name in page.text("#files-heading + ul")
+
+    final = email_to(smtp_server, REQUESTER, "Final response to your request")
+    assert "Personal privacy" in final.part("plain")
+    requester_sees(page, final, "Closed", "Request closed")
+    page.open(status_link_in(final))
+    assert page.text("#disposition") == "Partial grant / partial denial"
+    assert "(b)(6) Personal privacy" in page.text()
+    download = page.find("#released-records a[download]").get_attribute("href")
+    fetched = page.driver.execute_async_script(
+        "const done = arguments[1];"
+        "fetch(arguments[0]).then(r => r.text().then(t => done([r.status, t])))",
+        download,
+    )
+    assert fetched == [200, released_record.read_text()]
+    assert len(smtp_server.to(REQUESTER)) == 4, "one email per step the requester must know of"
+
+
+def test_an_officer_finds_and_acknowledges_a_request_with_the_keyboard_alone(
+    page, officer, make_request, smtp_server
+):
+    make_request(last_name="Earlier")
+    number = make_request(last_name="Byron").tracking_number
+
+    page.open("/staff/login")
+    focused = page.tab()
+    assert focused["text"] == "Skip to main content"
+    page.press(Keys.ENTER)
+    for _ in range(20):
+        focused = page.tab()
+        assert focus_ring_visible(focused), f"no visible focus on {focused}"
+        if focused["name"] == "email":
+            break
+    page.press(officer.email, Keys.TAB, OFFICER_PASSWORD)
+    html = page.find("html")
+    page.press(Keys.ENTER)
+    page.wait_for_new_document(html)
+    assert page.path.partition("#")[0] == "/staff/"  # the skip link's #main-content stays
+
+    # To the search box, type, Enter; then Tab to the request's link and open it.
+    tabbed = walk_to(page, lambda f: f["name"] == "q", "the queue's search box")
+    assert tabbed["tag"] == "input"
+    html = page.find("html")
+    page.press("Byron", Keys.ENTER)
+    page.wait_for_new_document(html)
+    assert page.text("#results-heading") == "1 request"
+
+    walk_to(page, lambda f: f["text"] == number, f"the link to {number}")
+    html = page.find("html")
+    page.press(Keys.ENTER)
+    page.wait_for_new_document(html)
+    assert page.find("h1").text == f"Request {number}"
+
+    # Acknowledge: the track with the arrow keys, then Enter on the action's button.
+    walk_to(page, lambda f: f["name"] == "track", "the processing track")
+    page.press(Keys.SPACE)
+    assert page.focused()["value"] == "simple"
+    walk_to(page, lambda f: f["text"].startswith("Acknowledge"), "the acknowledge button")
+    html = page.find("html")
+    page.press(Keys.ENTER)
+    page.wait_for_new_document(html)
+    assert staff_status(page) == "In progress"
+
+
+def walk_to(page, arrived, what: str, limit: int = 120) -> dict:
+    """Press Tab until `arrived(focused)`; every stop on the way must show its focus."""
+    for _ in range(limit):
+        focused = page.tab()
+        assert focus_ring_visible(focused), f"no visible focus on {focused}"
+        if arrived(focused):
+            return focused
+    pytest.fail(f"{what} cannot be reached with the Tab key")
