@@ -74,7 +74,7 @@ curl -fsS -o /dev/null -b "session=$SESSION" "$BASE/staff/?q=ada" || { echo "que
 COMMON=(--batch --level 2 --risk 1 --flush-session --disable-coloring --output-dir "$WORK/out")
 run() {
     local name="$1"; shift
-    echo "=== $name: sqlmap $*" | tee -a "$LOG"
+    echo "=== $name: sqlmap ${*//$SESSION/<session cookie>}" | tee -a "$LOG"
     local started=$SECONDS
     "$BIN/sqlmap" "${COMMON[@]}" "$@" >"$WORK/$name.txt" 2>&1 || true
     grep -E "appears to be|is vulnerable|not injectable|might be injectable|HTTP error codes|\[CRITICAL\]|sqlmap identified" \

@@ -23,6 +23,16 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
 }
 ALLOWED_DESCRIPTION = "PDF, PNG, JPEG, plain text or Word (DOCX)"
+# The endings a file of each type may be named with. A name that claims another type (a PDF
+# called photo.png, a web page called letter.html) is refused: once downloaded, the name decides
+# which program opens the file, and .html or .svg would open in a browser and run its script.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "text/plain": (".txt", ".text", ".csv", ".md", ".log"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+}
 # A DOCX is a zip: refuse archives that would inflate past this (a "zip bomb").
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_DOCX_RATIO = 100
@@ -85,6 +95,13 @@ def check_upload(name: str | None, content: bytes) -> CheckedUpload:
     content_type = sniff_content_type(content)
     if content_type is None:
         raise UploadRejected(f"“{filename}” is not a {ALLOWED_DESCRIPTION} file.")
+    extension = os.path.splitext(filename)[1].lower()
+    if extension and extension not in EXTENSIONS[content_type]:
+        raise UploadRejected(
+            f"“{filename}” is named like a different kind of file than it is: it holds "
+            f"{ALLOWED_TYPES[content_type]}, so its name should end in "
+            f"{' or '.join(EXTENSIONS[content_type])}. Rename it and attach it again."
+        )
     if content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
         try:
             check_docx_is_not_a_bomb(content)

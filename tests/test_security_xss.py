@@ -1,0 +1,239 @@
+"""Cross-site scripting: whatever a requester or staff member types is shown as text, never run.
+
+Each classic payload goes through every field people control — the requester's names, address,
+description, reasons and file names; a staff member's name, messages, notes and released file
+names; FAQ questions and Markdown answers — and every page and HTML email that shows them is
+scanned for markup that could run script (tests/fixtures/adversarial.py). A page showing a
+payload must also have exactly the elements the same page has for plain words: a payload adds
+text, never an element.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from foia_portal.extensions import db
+from foia_portal.mail.models import OutboxMessage
+from foia_portal.requests.models import FoiaRequest
+from foia_portal.requests.uploads import check_upload
+from tests.fixtures.adversarial import (
+    XSS_PAYLOADS,
+    csp_nonce_of,
+    executable_markup,
+    page_text,
+    tag_counts,
+)
+from tests.fixtures.staff import login
+
+PLAIN = "Plain words"
+OFFICE = "foia-office@cops.example.gov"
+
+
+@pytest.fixture
+def config_overrides():
+    return {"FOIA_OFFICE_EMAIL": OFFICE}
+
+
+def requester_fields(valid_request_fields: dict, text: str) -> dict:
+    """Every free-text request field carrying `text`."""
+    fields = dict(valid_request_fields)
+    for name in ("first_name", "last_name", "organization", "street", "city", "state", "country"):
+        fields[name] = text
+    fields["description"] = f"Records about {text} kept by the grants office."
+    fields.update(
+        fee_waiver="y",
+        fee_waiver_reason=f"Public interest: {text}",
+        expedited="y",
+        expedited_reason=f"Compelling need: {text}",
+        expedited_certified="y",
+    )
+    return fields
+
+
+def safe_page(response, *, nonce_required: bool = True) -> str:
+    """The page, after checking it answered 200 and nothing in it can run script."""
+    assert response.status_code == 200, response.status_code
+    page = response.get_data(as_text=True)
+    nonce = csp_nonce_of(response) if nonce_required else None
+    assert executable_markup(page, nonce) == []
+    assert "testing-secret-key" not in page  # a template expression was not evaluated
+    return page
+
+
+def journey(client, staff, colleague, act, officer, valid_request_fields, text) -> dict:
+    """File a request with `text` everywhere, take staff actions with it, collect every page."""
+    response = client.post(
+        "/foia/request",
+        data={
+            **requester_fields(valid_request_fields, text),
+            # Browsers send a quote in a file name as %22 (HTML's multipart encoding).
+            "attachments": [(io.BytesIO(b"a letter"), f"{text}.txt".replace('"', "%22"))],
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    received_url = response.headers["Location"]
+    foia_request = db.session.scalars(
+        sa.select(FoiaRequest).order_by(FoiaRequest.id.desc()).limit(1)
+    ).one()
+    assert len(foia_request.attachments) == 1
+    status_url = received_url.replace("/foia/request/received/", "/foia/status/")
+
+    act(foia_request, "assign", officer, assignee=colleague.email)
+    act(foia_request, "acknowledge", officer, track="simple", message=f"Hello {text}")
+    act(foia_request, "note", officer, text=f"Internal: {text}")
+    act(foia_request, "request_info", officer, message=f"Please clarify {text}")
+    act(foia_request, "resume", officer, message=f"Thanks {text}")
+    released = check_upload(f"{text}.txt", b"the released records")
+    act(
+        foia_request,
+        "close",
+        officer,
+        disposition="full_grant",
+        message=f"Final {text}",
+        released=[released],
+    )
+
+    number = foia_request.tracking_number
+    pages = {
+        "confirmation": safe_page(client.get(received_url)),
+        "status page (link)": safe_page(client.get(status_url)),
+        "status page (lookup)": safe_page(
+            client.post(
+                "/foia/status", data={"tracking_number": number, "email": "ada@example.com"}
+            )
+        ),
+        "staff queue": safe_page(staff.get(f"/staff/?q={number}")),
+        "staff request": safe_page(staff.get(f"/staff/requests/{number}")),
+    }
+    emails = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.request_id == foia_request.id)
+        .order_by(OutboxMessage.id)
+    ).all()
+    for number_sent, email in enumerate(emails):
+        assert email.body_html, email.kind
+        assert executable_markup(email.body_html) == [], email.kind
+        pages[f"email {number_sent} {email.kind}"] = email.body_html
+    return pages
+
+
+@pytest.fixture
+def staff(app, officer):
+    staff_client = app.test_client()
+    assert login(staff_client, officer).status_code == 303
+    return staff_client
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_payloads_in_every_request_field_are_shown_as_text_in_pages_and_emails(
+    app, client, staff, make_user, act, officer, valid_request_fields, payload
+):
+    # Both colleagues exist for both journeys: pages listing staff have the same options.
+    plain_colleague = make_user("plain@cops.example.gov", name=PLAIN)
+    hostile_colleague = make_user("hostile@cops.example.gov", name=payload[:120])
+    plain = journey(client, staff, plain_colleague, act, officer, valid_request_fields, PLAIN)
+    hostile = journey(client, staff, hostile_colleague, act, officer, valid_request_fields, payload)
+
+    assert set(hostile) == set(plain)
+    for name, page in hostile.items():
+        assert tag_counts(page) == tag_counts(plain[name]), f"{name}: the payload added markup"
+    # And the payload is really there, as text a person reads.
+    assert payload in page_text(hostile["status page (link)"])
+    assert payload in page_text(hostile["staff request"])
+
+
+# --- FAQ: staff write Markdown; the public sees sanitised HTML ------------------------------
+
+HOSTILE_MARKDOWN = """\
+Plain **bold** text and a [good link](https://www.justice.gov/oip).
+
+<script>alert(1)</script>
+
+<img src=x onerror=alert(1)>
+
+[click me](javascript:alert(1))
+
+[encoded](&#106;avascript:alert(1))
+
+[upper](JAVASCRIPT:alert(1))
+
+![image](javascript:alert(1))
+
+[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)
+
+<a href="javascript:alert(1)" onclick="alert(1)">raw link</a>
+
+<iframe src="https://evil.example"></iframe>
+
+<svg onload=alert(1)></svg>
+
+| a | b |
+|---|---|
+| <b onmouseover=alert(1)>x</b> | [t](vbscript:msgbox) |
+"""
+
+
+def test_faq_markdown_is_sanitised_everywhere_it_is_shown(app, client, staff):
+    response = staff.post(
+        "/staff/faqs/new",
+        data={
+            "category": '<script>alert(1)</script>"><b>',
+            "question": 'How do I <img src=x onerror=alert(1)> ask "for" records?',
+            "answer": HOSTILE_MARKDOWN,
+            "slug": "hostile-faq",
+            "published": "y",
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+
+    pages = {
+        "article": safe_page(client.get("/faq/hostile-faq")),
+        "search": safe_page(client.get("/faq/search?q=bold+records+alert")),
+        "index": safe_page(client.get("/faq")),
+        "staff list": safe_page(staff.get("/staff/faqs")),
+        "preview": safe_page(
+            staff.post(
+                "/staff/faqs/new",
+                data={
+                    "category": "General",
+                    "question": "A preview",
+                    "answer": HOSTILE_MARKDOWN,
+                    "preview": "1",
+                },
+            )
+        ),
+    }
+    article = pages["article"]
+    # Markdown still works: the sanitiser keeps what is safe.
+    assert "<strong>bold</strong>" in article
+    assert 'href="https://www.justice.gov/oip"' in article
+    assert "<strong>bold</strong>" in pages["preview"]
+    # The question is text wherever it appears.
+    for name in ("article", "search", "index", "staff list"):
+        assert 'How do I <img src=x onerror=alert(1)> ask "for" records?' in page_text(
+            pages[name]
+        ), name
+
+
+def test_faq_api_answers_are_sanitised_html(client, staff):
+    staff.post(
+        "/staff/faqs/new",
+        data={
+            "category": "General",
+            "question": "Hostile answer",
+            "answer": HOSTILE_MARKDOWN,
+            "slug": "hostile-api",
+            "published": "y",
+        },
+    )
+    response = client.get("/api/v1/faq/hostile-api")
+    assert response.status_code == 200
+    body = response.get_json()
+    # `answer` is the Markdown source and `answer_text` plain text (JSON strings, never HTML);
+    # `answer_html` is what a client may insert into a page as is.
+    assert "<strong>bold</strong>" in body["answer_html"]
+    assert executable_markup(body["answer_html"]) == []
+    assert "&lt;script&gt;" in body["answer_html"]
