@@ -60,6 +60,9 @@ class EndpointFigure:
     requests: int
     errors: int
     ratio: float | None = None
+    ceiling_rate: float | None = None  # the ceiling measured right before this endpoint
+    cpu_ms: float | None = None  # worker CPU time per request
+    ceiling_cpu_ms: float | None = None  # the same for the ceiling measured right before
     verdict: str = ""
     note: str = ""
 
@@ -109,7 +112,8 @@ class BenchReport:
     def judge(self) -> None:
         """Ratios to the ceiling of this run, and a verdict against each target."""
         for figure in self.endpoints:
-            figure.ratio = figure.rate / self.ceiling_rate if self.ceiling_rate else None
+            ceiling = figure.ceiling_rate or self.ceiling_rate
+            figure.ratio = figure.rate / ceiling if ceiling else None
             target = TARGETS.get(figure.name)
             if target is None:
                 continue
@@ -223,17 +227,22 @@ def render(report: BenchReport) -> str:
                 f"WARNING: the ceiling moved {drift:.0%} between the start and the end of the run; "
                 "the machine was not quiet and the ratios are unreliable."
             )
+    if any(f.ceiling_rate for f in report.endpoints):
+        lines.append(
+            "÷ ceiling: each endpoint against the ceiling measured just before it (column "
+            "'ceiling'); the start and end ceilings show how much the machine moved."
+        )
     lines.append("")
     header = (
-        f"{'endpoint':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷ ceiling':>10} "
-        f"{'errors':>7} {'target':>16}  verdict"
+        f"{'endpoint':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ceiling':>8} "
+        f"{'÷ ceiling':>10} {'errors':>7} {'target':>16}  verdict"
     )
     lines.append(header)
     lines.append("-" * len(header) + "-" * 10)
     for ceiling in report.ceilings:
         lines.append(
             f"{LABELS['ceiling'] + ceiling.note:<34} {ceiling.rate:>8.0f} {_ms(ceiling.p50_ms):>8} "
-            f"{_ms(ceiling.p99_ms):>8} {'':>10} {ceiling.errors:>7}"
+            f"{_ms(ceiling.p99_ms):>8} {'':>8} {'':>10} {ceiling.errors:>7}"
         )
     for figure in report.endpoints:
         target = TARGETS.get(figure.name)
@@ -243,13 +252,27 @@ def render(report: BenchReport) -> str:
             else ""
         )
         ratio = "—" if figure.ratio is None else f"{figure.ratio:.2f}"
+        ceiling = f"{figure.ceiling_rate or report.ceiling_rate:.0f}"
         lines.append(
             f"{LABELS.get(figure.name, figure.name):<34} {figure.rate:>8.0f} "
-            f"{_ms(figure.p50_ms):>8} {_ms(figure.p99_ms):>8} {ratio:>10} {figure.errors:>7} "
-            f"{target_text:>16}  {figure.verdict}"
+            f"{_ms(figure.p50_ms):>8} {_ms(figure.p99_ms):>8} {ceiling:>8} {ratio:>10} "
+            f"{figure.errors:>7} {target_text:>16}  {figure.verdict}"
         )
     for name, why in report.missing.items():
         lines.append(f"{LABELS.get(name, name):<34} not measured: {why}")
+    with_cpu = [f for f in report.endpoints if f.cpu_ms and f.ceiling_cpu_ms]
+    if with_cpu:
+        lines.append("")
+        lines.append(
+            "CPU per request (workers' user + system time ÷ requests; independent of other load "
+            "on the machine; the database's own CPU is included for SQLite, not for PostgreSQL):"
+        )
+        for figure in with_cpu:
+            lines.append(
+                f"  {LABELS.get(figure.name, figure.name):<34} {figure.cpu_ms:7.2f} ms   "
+                f"ceiling {figure.ceiling_cpu_ms:5.2f} ms   ceiling ÷ page "
+                f"{figure.ceiling_cpu_ms / figure.cpu_ms:5.2f}"
+            )
     lines.append("")
     if report.submissions:
         sub = report.submissions

@@ -184,6 +184,11 @@ def walk_pages(base_url: str, first_path: str, pages: int, cookie: str) -> str:
     return path
 
 
+def cpu_ms(seconds: float, result) -> float | None:
+    """Worker CPU milliseconds per answered request."""
+    return seconds * 1000 / result.requests if result.requests else None
+
+
 def queue_page_path(app, args: dict[str, str], number: int) -> str:
     """The URL of page `number` of a queue view, found with the queue's own functions.
 
@@ -273,11 +278,12 @@ class Bench:
             **options,
         )
 
+    def ceiling(self) -> Gunicorn:
+        return Gunicorn("bench.ceiling:app", {}, log_path=self.log_path)
+
     def measure_ceiling(self, note: str) -> None:
         log(f"ceiling ({note.strip(' ()') or 'run'}) …")
-        with Gunicorn("bench.ceiling:app", {}, log_path=self.log_path) as server:
-            server.warm_up(["/"])
-            result = self.wrk(server.base_url, "/")
+        result = self.wrk(self.ceiling_server.base_url, "/")
         self.report.ceilings.append(EndpointFigure.from_wrk("ceiling", result, note=note))
         log(f"  {result.rate:.0f} req/s, p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms")
 
@@ -305,14 +311,16 @@ class Bench:
 
         measured = time.monotonic()
         self.report.load_average["start"] = bench_report.load_average()
-        self.measure_ceiling(" (start)")
-        with self.portal(url) as server:
+        # Both servers run side by side; only the one wrk drives does any work.
+        with self.ceiling() as self.ceiling_server, self.portal(url) as server:
+            self.ceiling_server.warm_up(["/"])
+            self.measure_ceiling(" (start)")
             self.measure_public_pages(app, engine, server)
             self.measure_staff_pages(app, engine, server)
             self.measure_submissions(app, engine, server)
             self.report.worker_memory_mb = server.peak_worker_memory_kib() / 1024
+            self.measure_ceiling(" (end)")
         self.check_submissions(engine)
-        self.measure_ceiling(" (end)")
         self.report.load_average["end"] = bench_report.load_average()
         self.report.seconds["measuring"] = time.monotonic() - measured
         engine.dispose()
@@ -324,12 +332,24 @@ class Bench:
             log(f"{name}: not measured: {why}")
             return None
         log(f"{name} …")
+        adjacent = ceiling_cpu = None
+        if self.args.adjacent_ceiling:
+            # The ceiling again, right before: on a shared machine the load moves during a run.
+            before = self.ceiling_server.worker_cpu_seconds()
+            ceiling_result = self.wrk(self.ceiling_server.base_url, "/")
+            adjacent = ceiling_result.rate
+            ceiling_cpu = cpu_ms(self.ceiling_server.worker_cpu_seconds() - before, ceiling_result)
+        before = server.worker_cpu_seconds()
         result = self.wrk(server.base_url, path, **options)
         figure = EndpointFigure.from_wrk(name, result)
+        figure.ceiling_rate = adjacent
+        figure.cpu_ms = cpu_ms(server.worker_cpu_seconds() - before, result)
+        figure.ceiling_cpu_ms = ceiling_cpu
         self.report.endpoints.append(figure)
         log(
             f"  {result.rate:.0f} req/s, p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms, "
             f"{result.errors} errors"
+            + (f" (ceiling just before: {adjacent:.0f} req/s)" if adjacent else "")
         )
         return result
 
@@ -543,6 +563,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--growth-faqs", type=sizes, default=sizes("1000/10000/100000"))
     parser.add_argument("--growth-requests", type=sizes, default=sizes("10000/100000/1000000"))
     parser.add_argument("--growth-duration", default="5s")
+    parser.add_argument(
+        "--no-adjacent-ceiling", dest="adjacent_ceiling", action="store_false",
+        help="measure the ceiling only at the start and the end, not also before each endpoint",
+    )  # fmt: skip
     parser.add_argument(
         "--reuse", action="store_true", help="keep the last run's database (seeding tops it up)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -45,6 +46,14 @@ def memory_kib(pid: int, field: str = "VmHWM") -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     raise LookupError(f"{field} not in /proc/{pid}/status")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used, from /proc/<pid>/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    # utime and stime are the 14th and 15th fields of the line, 12th and 13th after the name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Gunicorn:
@@ -122,6 +131,15 @@ class Gunicorn:
                         response.read()
                 except urllib.error.HTTPError:
                     pass
+
+    def worker_cpu_seconds(self) -> float:
+        """CPU time used so far by the workers: unlike wall-clock time, it does not depend on
+        what else the machine is doing."""
+        total = 0.0
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):  # a worker that just restarted
+                total += cpu_seconds(pid)
+        return total
 
     def peak_worker_memory_kib(self) -> int:
         """The largest peak RSS (VmHWM) among the workers."""
