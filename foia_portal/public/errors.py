@@ -60,10 +60,10 @@ def init_error_handlers(app: Flask) -> None:
 
             return http_error_response(error)
         detail = error.description if wants_json() and error.code not in MESSAGES else None
-        response = error_response(error.code, detail)
-        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-            response[0].headers["Allow"] = ", ".join(error.valid_methods)
-        return response
+        body, code = error_response(error.code, detail)
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            return body, code, {"Allow": ", ".join(error.valid_methods)}
+        return body, code
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
