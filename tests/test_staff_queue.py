@@ -76,7 +76,9 @@ def test_default_view_shows_open_requests_by_due_date(requests):
         ({"assignee": "officer@cops.example.gov"}, "b"),
         ({"received_from": "2026-10-06", "received_to": "2026-10-08"}, "bc"),
         ({"q": "bea"}, "b"),
-        ({"q": "dee@example.com"}, "d"),  # a search covers every status
+        ({"q": "dee@example.com"}, "d"),  # a whole email, exactly; a search covers every status
+        ({"q": "DEE@EXAMPLE.COM"}, "d"),
+        ({"q": "example.com"}, "abcde"),
         ({"q": "dee", "status": "open"}, ""),
         ({"q": "springfield illinois"}, "abcde"),
         ({"q": "100%"}, ""),  # wildcards are literal
@@ -189,3 +191,13 @@ def test_csv_export_has_every_filtered_row_and_defuses_formulas(make_request):
     rows = list(csv.reader(io.StringIO("".join(queue.export_csv(filters)))))
     assert rows[0][0] == "tracking_number" and len(rows) == 3
     assert rows[1][1].startswith("'=")
+
+
+def test_counts_stop_at_the_limit(make_request, monkeypatch):
+    for _ in range(4):
+        make_request()
+    monkeypatch.setattr(queue, "COUNT_LIMIT", 2)
+    filters, _ = queue.parse_filters(MultiDict(), None, today=TODAY)
+    assert queue.count(filters, limit=2) == 3
+    page = queue.queue_page(filters)
+    assert page.total == 3 and page.total_is_capped and len(page.rows) == 4

@@ -53,6 +53,11 @@ class TrackingSequence(db.Model):
         return f"<TrackingSequence {self.agency_code}-{self.fiscal_year}:{self.last_value}>"
 
 
+# Must match the queue's filter for open requests word for word, so the planner uses the
+# partial indexes below (foia_portal.staff.queue).
+OPEN_CONDITION = "status IN ('received', 'in_progress', 'on_hold')"
+
+
 class FoiaRequest(db.Model):
     __tablename__ = "foia_request"
     __table_args__ = (
@@ -61,6 +66,17 @@ class FoiaRequest(db.Model):
         sa.Index("ix_foia_request_assignee_status", "assignee_id", "status", "due_date"),
         sa.Index("ix_foia_request_received_date", "received_date"),
         sa.Index("ix_foia_request_closed_date", "closed_date"),
+        # The working queue (open requests) in due-date order, overall and per assignee: small
+        # partial indexes, so "open by due date" and "mine" stay fast among a million closed
+        # requests (see docs/staff-workflow.md, "Performance").
+        sa.Index(
+            "ix_foia_request_open_due_date", "due_date", "id",
+            postgresql_where=sa.text(OPEN_CONDITION), sqlite_where=sa.text(OPEN_CONDITION),
+        ),
+        sa.Index(
+            "ix_foia_request_open_assignee_due_date", "assignee_id", "due_date", "id",
+            postgresql_where=sa.text(OPEN_CONDITION), sqlite_where=sa.text(OPEN_CONDITION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -34,6 +34,10 @@ from foia_portal.staff.forms import QueueFilterForm
 
 CLOCK_RUNNING = (Status.RECEIVED, Status.IN_PROGRESS)
 DEFAULT_PER_PAGE = 50
+# Counting every match of a broad filter among a million rows costs more than the page itself:
+# the count stops here and the page says "more than 10,000".
+COUNT_LIMIT = 10_000
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DUE_SOON_BUSINESS_DAYS = 5
 EXPORT_LIMIT = 200_000
 
@@ -140,12 +144,23 @@ def parse_filters(
     return filters, errors
 
 
+def status_in(statuses) -> sa.ColumnElement[bool]:
+    """`status IN ('a', 'b')` with the values written into the SQL, not bound: the planner must
+    see them to use the partial indexes on open requests (FoiaRequest.__table_args__)."""
+    values = [str(s) for s in statuses]
+    if len(values) == 1:
+        return FoiaRequest.status == sa.bindparam(None, values[0], literal_execute=True)
+    return FoiaRequest.status.in_(sa.bindparam(None, values, expanding=True, literal_execute=True))
+
+
 def search_condition(q: str):
     """Each word must appear in the tracking number, the requester's name or email, or the
-    description; a whole tracking number is looked up exactly (on its unique index)."""
+    description; a whole tracking number or email address is looked up exactly (indexed)."""
     number = normalise_tracking_number(q)
     if TRACKING_NUMBER_PATTERN.match(number):
         return FoiaRequest.tracking_number == number
+    if EMAIL_PATTERN.match(q.strip()):
+        return Requester.email == q.strip().lower()
     words = [w for w in re.split(r"\s+", q.strip()) if w][:8]
     conditions = []
     for word in words:
@@ -166,11 +181,7 @@ def where_clauses(filters: QueueFilters) -> list:
     clauses = []
     statuses = filters.statuses
     if statuses is not None:
-        clauses.append(
-            FoiaRequest.status == statuses[0]
-            if len(statuses) == 1
-            else FoiaRequest.status.in_(statuses)
-        )
+        clauses.append(status_in(statuses))
     if filters.track:
         clauses.append(FoiaRequest.track == filters.track)
     if filters.assignee == "unassigned":
@@ -178,10 +189,10 @@ def where_clauses(filters: QueueFilters) -> list:
     elif filters.assignee:
         clauses.append(FoiaRequest.assignee_id == filters.assignee_id)
     if filters.overdue:
-        clauses.append(FoiaRequest.status.in_(CLOCK_RUNNING))
+        clauses.append(status_in(CLOCK_RUNNING))
         clauses.append(FoiaRequest.due_date < today)
     if filters.due_within is not None:
-        clauses.append(FoiaRequest.status.in_(CLOCK_RUNNING))
+        clauses.append(status_in(CLOCK_RUNNING))
         clauses.append(FoiaRequest.due_date >= today)
         clauses.append(
             FoiaRequest.due_date <= deadlines.add_business_days(today, filters.due_within)
@@ -246,9 +257,13 @@ class QueueRow:
 class QueuePage:
     filters: QueueFilters
     rows: list[QueueRow]
-    total: int
+    total: int  # capped at COUNT_LIMIT + 1 (see `total_is_capped`); -1 when not counted
     next_cursor: str | None
     previous_cursor: str | None
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total > COUNT_LIMIT
 
     @property
     def is_first(self) -> bool:
@@ -283,47 +298,61 @@ def queue_page(filters: QueueFilters, with_total: bool = True) -> QueuePage:
     return QueuePage(filters, rows, total, next_cursor, previous_cursor)
 
 
-def count(filters: QueueFilters) -> int:
-    query = sa.select(sa.func.count(FoiaRequest.id)).select_from(FoiaRequest)
+def count(filters: QueueFilters, limit: int | None = None) -> int:
+    """How many requests match, counting no further than `limit` (COUNT_LIMIT) + 1."""
+    limit = COUNT_LIMIT if limit is None else limit
+    matching = sa.select(FoiaRequest.id)
     if filters.q:
-        query = query.join(FoiaRequest.requester)
-    return db.session.scalar(query.where(*where_clauses(filters)))
+        matching = matching.join(FoiaRequest.requester)
+    matching = matching.where(*where_clauses(filters)).limit(limit + 1).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(matching))
 
 
 @dataclass
 class QueueSummary:
-    by_status: dict[str, int]
+    by_status: dict[str, int]  # open statuses; "closed" counts this fiscal year's closures
     overdue: int
     due_soon: int
     due_soon_days: int
     mine_open: int | None
+    fiscal_year: int
 
 
 def summary(user: StaffUser | None = None, today: date | None = None) -> QueueSummary:
-    """Counts by status, plus how many running clocks are overdue or due within 5 business days."""
+    """Open requests by status, requests closed this fiscal year, and how many running clocks
+    are overdue or due within 5 business days. Every count reads an index on open requests or
+    on the closing date, never the whole table."""
     today = today or deadlines.today_eastern()
     soon = deadlines.add_business_days(today, DUE_SOON_BUSINESS_DAYS)
+    fiscal_year = deadlines.fiscal_year_for(today)
+    year_start, _ = deadlines.fiscal_year_bounds(fiscal_year)
     by_status = dict.fromkeys([s.value for s in Status], 0)
     by_status.update(
         db.session.execute(
-            sa.select(FoiaRequest.status, sa.func.count()).group_by(FoiaRequest.status)
+            sa.select(FoiaRequest.status, sa.func.count())
+            .where(status_in(OPEN_STATUSES))
+            .group_by(FoiaRequest.status)
         ).all()
     )
-    running = FoiaRequest.status.in_(CLOCK_RUNNING)
+    by_status[Status.CLOSED.value] = db.session.scalar(
+        sa.select(sa.func.count()).where(FoiaRequest.closed_date >= year_start)
+    )
     overdue, due_soon = db.session.execute(
         sa.select(
             sa.func.count().filter(FoiaRequest.due_date < today),
             sa.func.count().filter(FoiaRequest.due_date >= today, FoiaRequest.due_date <= soon),
-        ).where(running)
+        ).where(status_in(CLOCK_RUNNING))
     ).one()
     mine = None
     if user is not None:
         mine = db.session.scalar(
             sa.select(sa.func.count()).where(
-                FoiaRequest.assignee_id == user.id, FoiaRequest.status.in_(OPEN_STATUSES)
+                FoiaRequest.assignee_id == user.id, status_in(OPEN_STATUSES)
             )
         )
-    return QueueSummary(by_status, overdue or 0, due_soon or 0, DUE_SOON_BUSINESS_DAYS, mine)
+    return QueueSummary(
+        by_status, overdue or 0, due_soon or 0, DUE_SOON_BUSINESS_DAYS, mine, fiscal_year
+    )
 
 
 # --- CSV export --------------------------------------------------------------------------------

@@ -88,15 +88,7 @@ def queue_csv():
     """The filtered queue as CSV (every page of it), for a spreadsheet."""
     filters, errors = queue_module.parse_filters(request.args, current_user)
     if errors:
-        return render_template(
-            "staff/queue.html",
-            page=queue_module.queue_page(filters),
-            filters=filters,
-            errors=errors,
-            summary=queue_module.summary(current_user, filters.today),
-            staff=accounts.active_staff(),
-            active_nav="queue",
-        ), 422
+        return queue()  # the queue page, with the same messages (422)
     filename = f"foia-queue-{filters.today.isoformat()}.csv"
     return Response(
         stream_with_context(queue_module.export_csv(filters)),
