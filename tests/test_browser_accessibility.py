@@ -1,0 +1,213 @@
+"""Every public and staff page in a real browser: axe-core, headings, language, phone width.
+
+axe-core runs the WCAG 2.0/2.1 A and AA rules on each page, and on each form in its error state;
+any violation of serious or critical impact fails (Section 508 incorporates WCAG 2.0 AA). The
+public pages must also fit a 375-pixel-wide phone without sideways scrolling, with JavaScript and
+without. Each test visits many pages and reports every problem it found at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from foia_portal.extensions import db
+from foia_portal.faq.models import Faq
+from foia_portal.requests.links import status_token
+from foia_portal.requests.uploads import check_upload
+from tests.fixtures.browser import SQLITE_ONLY, sign_in
+from tests.fixtures.staff import ADMIN_PASSWORD
+
+# Browser tests run on SQLite only (see SQLITE_ONLY in tests/fixtures/browser.py).
+pytestmark = [pytest.mark.browser, SQLITE_ONLY]
+
+FAQ_SLUG = "how-much-will-my-foia-request-cost"
+
+
+@pytest.fixture
+def config_overrides(browser_config_overrides):
+    return browser_config_overrides
+
+
+@dataclass
+class Requests:
+    """One request in each status, with its signed status-page path."""
+
+    received: object
+    in_progress: object
+    on_hold: object
+    closed: object
+
+    def status_path(self, name: str) -> str:
+        return f"/foia/status/{status_token(getattr(self, name))}"
+
+
+@pytest.fixture
+def requests_in_every_status(make_request, act, admin) -> Requests:
+    received = make_request(last_name="Received")
+    in_progress = make_request(last_name="Working")
+    act(in_progress, "acknowledge", admin, track="complex")
+    on_hold = make_request(last_name="Waiting")
+    act(on_hold, "acknowledge", admin, track="simple")
+    act(on_hold, "request_info", admin, message="Which years?", reason="clarification")
+    closed = make_request(last_name="Done")
+    act(closed, "acknowledge", admin, track="simple")
+    act(
+        closed,
+        "close",
+        admin,
+        disposition="partial_grant",
+        exemptions=["b6"],
+        message="One letter released; names withheld.",
+        released=[check_upload("award-letter.txt", b"Award letter for Springfield.\n")],
+    )
+    return Requests(received, in_progress, on_hold, closed)
+
+
+class Findings:
+    """Problems collected page by page, reported together at the end of the test."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.problems: list[str] = []
+
+    def check(self, name: str, check, *args) -> None:
+        try:
+            check(name, *args)
+        except AssertionError as problem:
+            self.problems.append(str(problem).partition("\nassert ")[0])
+
+    def page_checks(self, name: str, axe: bool = True, phone: bool = True) -> None:
+        assert self.page.find("h1"), f"{name} ({self.page.path}) did not load: {self.page.text()}"
+        self.check(name, self.page.assert_language_set)
+        self.check(name, self.page.assert_headings_in_order)
+        if axe:
+            self.check(name, self.page.assert_accessible)
+        if phone:
+            self.check(name, self.page.assert_no_horizontal_scroll_on_phone)
+
+    def assert_none(self) -> None:
+        assert not self.problems, "\n\n".join(self.problems)
+
+
+# Pages photographed for the README when FOIA_SCREENSHOTS=1: {page name: (file, phone)}.
+SCREENSHOTS = {
+    "home page": [("home", False), ("home-phone", True)],
+    "FAQ search results": [("faq-search", False)],
+    "FAQ answer": [("faq-answer", False)],
+    "status page, closed with records": [("status-page", False)],
+    "request form": [("request-form-phone", True)],
+}
+
+
+def public_pages(requests: Requests) -> list[tuple[str, str]]:
+    return [
+        ("home page", "/"),
+        ("FOIA guidance", "/foia"),
+        ("FAQ index", "/faq"),
+        ("FAQ search results", "/faq/search?q=fee+waiver"),
+        ("FAQ search without results", "/faq/search?q=zzqxv"),
+        ("FAQ answer", f"/faq/{FAQ_SLUG}"),
+        ("FAQ answer after a vote", f"/faq/{FAQ_SLUG}?voted=yes"),
+        ("request form", "/foia/request"),
+        ("request confirmation", f"/foia/request/received/{status_token(requests.received)}"),
+        ("status lookup", "/foia/status"),
+        ("status page, received", requests.status_path("received")),
+        ("status page, in progress", requests.status_path("in_progress")),
+        ("status page, waiting for the requester", requests.status_path("on_hold")),
+        ("status page, closed with records", requests.status_path("closed")),
+        ("status link that is not valid", "/foia/status/not-a-real-link"),
+        ("page not found", "/no-such-page"),
+        ("API reference", "/api/v1/docs"),
+    ]
+
+
+def test_every_public_page_passes_axe_has_ordered_headings_and_fits_a_phone(
+    page, demo_faqs, requests_in_every_status
+):
+    findings = Findings(page)
+    for name, path in public_pages(requests_in_every_status):
+        page.open(path)
+        findings.page_checks(name)
+        for filename, phone in SCREENSHOTS.get(name, []):
+            page.screenshot(filename, phone=phone)
+
+    # The forms in their error state.
+    page.open("/foia/request")
+    page.submit_with(page.find("main form button[type=submit]"))
+    findings.page_checks("request form with errors")
+    findings.check("request form with errors", page.assert_errors_tied_to_fields)
+
+    page.open("/foia/status")
+    page.submit_with(page.find("main form button[type=submit]"))
+    findings.page_checks("status lookup with errors")
+    findings.check("status lookup with errors", page.assert_errors_tied_to_fields)
+
+    findings.assert_none()
+
+
+def test_every_public_page_fits_a_phone_and_keeps_its_structure_without_javascript(
+    page_nojs, demo_faqs, requests_in_every_status
+):
+    # axe-core needs JavaScript: the layout without it is checked for width and structure.
+    findings = Findings(page_nojs)
+    for name, path in public_pages(requests_in_every_status):
+        page_nojs.open(path)
+        findings.page_checks(name, axe=False)
+    findings.assert_none()
+
+
+def test_every_staff_page_passes_axe_with_ordered_headings(
+    page, admin, demo_faqs, requests_in_every_status
+):
+    findings = Findings(page)
+    page.open("/staff/login")
+    page.submit_with(page.find("main form button[type=submit]"))
+    findings.page_checks("sign-in with errors", phone=False)
+    findings.check("sign-in with errors", page.assert_errors_tied_to_fields)
+
+    sign_in(page, admin.email, ADMIN_PASSWORD)
+    faq_id = db.session.scalar(sa.select(Faq.id).where(Faq.slug == FAQ_SLUG))
+    db.session.rollback()
+    pages = [
+        ("request queue", "/staff/"),
+        ("queue, every status", "/staff/?status=all"),
+        ("queue with a bad filter", "/staff/?due_within=soon"),
+        ("new request by staff", "/staff/requests/new"),
+        ("FAQ list", "/staff/faqs"),
+        ("new FAQ", "/staff/faqs/new"),
+        ("FAQ editor", f"/staff/faqs/{faq_id}/edit"),
+        ("outbox", "/staff/outbox"),
+        ("staff accounts", "/staff/users"),
+        ("audit log", "/staff/audit"),
+        ("annual report", "/staff/reports/annual"),
+    ]
+    for status in ("received", "in_progress", "on_hold", "closed"):
+        number = getattr(requests_in_every_status, status).tracking_number
+        pages.append((f"request page, {status}", f"/staff/requests/{number}"))
+    for name, path in pages:
+        page.open(path)
+        findings.page_checks(name, phone=False)
+        if name == "annual report":
+            page.screenshot("staff-annual-report")
+
+    # The forms in their error state.
+    number = requests_in_every_status.in_progress.tracking_number
+    page.open(f"/staff/requests/{number}")
+    page.submit_with(page.find("#action-request_info button[type=submit]"))
+    findings.page_checks("request page, action with errors", phone=False)
+    findings.check("request page, action with errors", page.assert_errors_tied_to_fields)
+
+    page.open("/staff/requests/new")
+    page.submit_with(page.find("main form button[type=submit]"))
+    findings.page_checks("new request by staff, with errors", phone=False)
+    findings.check("new request by staff, with errors", page.assert_errors_tied_to_fields)
+
+    page.open("/staff/faqs/new")
+    page.submit_with(page.find("main form button[type=submit]"))
+    findings.page_checks("new FAQ, with errors", phone=False)
+    findings.check("new FAQ, with errors", page.assert_errors_tied_to_fields)
+
+    findings.assert_none()
