@@ -31,21 +31,15 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 _markdown.enable("table")
 
 
-def _heading_open(tokens, idx, options, env):
+def _shifted_heading(renderer, tokens, idx, options, env):
     # The article's question is the page's <h1>: headings inside an answer start at <h2>.
     token = tokens[idx]
     token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
-    return _markdown.renderer.renderToken(tokens, idx, options, env)
+    return renderer.renderToken(tokens, idx, options, env)
 
 
-def _heading_close(tokens, idx, options, env):
-    token = tokens[idx]
-    token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
-    return _markdown.renderer.renderToken(tokens, idx, options, env)
-
-
-_markdown.add_render_rule("heading_open", _heading_open)
-_markdown.add_render_rule("heading_close", _heading_close)
+_markdown.add_render_rule("heading_open", _shifted_heading)
+_markdown.add_render_rule("heading_close", _shifted_heading)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i",

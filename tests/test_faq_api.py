@@ -1,0 +1,120 @@
+"""The FAQ API: search, one article, and the suggestions shown beside the request form."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from foia_portal.extensions import db
+from foia_portal.faq.models import FaqSuggestion
+from tests.helpers import form_token
+
+pytest_plugins = ["tests.fixtures.faq"]  # small_faq, demo_faq
+
+
+def file_request(token: str):
+    """File a request through the intake service with this form token."""
+    from foia_portal.requests import services
+
+    foia_request = services.submit_request(
+        services.Intake(
+            fields={
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "email": "ada@example.com",
+                "description": "Grant files",
+                "fee_category": "other",
+            },
+            submission_token=token,
+        ),
+        services.StoredFiles(),
+    )
+    db.session.commit()
+    return foia_request
+
+
+def test_search_answers_in_the_contract_shape_best_match_first(client, small_faq):
+    response = client.get("/api/v1/faq?q=waiver+public+interest")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["total"] == 1 and body["page"] == 1
+    first = body["results"][0]
+    assert set(first) >= {"slug", "question", "category", "snippet", "url"}
+    assert first["slug"] == "how-do-i-qualify-for-a-fee-waiver"
+    assert first["url"] == "/faq/how-do-i-qualify-for-a-fee-waiver"
+    assert first["category"] == "Fees and fee waivers"
+    assert "<mark>" in first["snippet"] and "<mark>" not in first["snippet_text"]
+    assert "Set-Cookie" not in response.headers
+
+
+def test_search_api_offers_the_corrected_query(client, small_faq):
+    body = client.get("/api/v1/faq?q=expidited").get_json()
+    assert body["did_you_mean"] == "expedited"
+    assert body["results"][0]["slug"] == "what-is-expedited-processing"
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "q=",
+        "q=%00",
+        "q=%22%22%22",
+        "page=abc&q=fee",
+        "page=-4&q=fee",
+        "per_page=x&q=fee",
+        "q=" + "a" * 10_000,
+    ],
+)
+def test_search_api_answers_200_to_any_query(client, small_faq, query_string):
+    response = client.get(f"/api/v1/faq?{query_string}")
+    assert response.status_code == 200
+    assert response.get_json()["page"] >= 1
+
+
+def test_one_article_as_json(client, small_faq):
+    body = client.get("/api/v1/faq/how-much-does-a-foia-request-cost").get_json()
+    assert body["question"] == "How much does a FOIA request cost?"
+    assert body["answer"].startswith("Most requests cost nothing")
+    assert "<strong>fee</strong>" in body["answer_html"]
+
+
+def test_an_unknown_article_is_a_json_404(client, small_faq):
+    response = client.get("/api/v1/faq/no-such-question")
+    assert response.status_code == 404
+    assert "error" in response.get_json()
+
+
+def test_suggestions_shown_on_the_form_are_linked_to_the_request_filed_from_it(client, small_faq):
+    html = client.get("/foia/request").get_data(as_text=True)
+    token = form_token(html)
+    assert 'id="faq-suggestions"' in html and "js/faq-suggest.js" in html
+    response = client.post(
+        "/api/v1/faq/suggestions",
+        json={
+            "form_token": token,
+            "query": "fees",
+            "faq_slugs": ["how-much-does-a-foia-request-cost"],
+        },
+    )
+    assert response.status_code == 201
+    foia_request = file_request(token)
+    suggestion = db.session.scalar(sa.select(FaqSuggestion))
+    assert suggestion.request_id == foia_request.id
+    assert suggestion.faq_slugs == ["how-much-does-a-foia-request-cost"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"query": "x", "faq_slugs": ["a"]}, "form_token"),
+        ({"form_token": "short", "faq_slugs": ["a"]}, "form_token"),
+        ({"form_token": "t" * 24, "faq_slugs": "a"}, "faq_slugs"),
+        ({"form_token": "t" * 24, "faq_slugs": ["Not A Slug!"]}, "faq_slugs"),
+        ({"form_token": "t" * 24, "faq_slugs": ["a"] * 11}, "faq_slugs"),
+        ({"form_token": "t" * 24, "faq_slugs": ["a"], "extra": 1}, "extra"),
+    ],
+)
+def test_bad_suggestion_reports_are_refused_with_field_errors(client, body, field):
+    response = client.post("/api/v1/faq/suggestions", json=body)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]

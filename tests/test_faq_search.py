@@ -1,0 +1,190 @@
+"""The one FAQ search: stemming, typos, ranking, highlighting, safety, and an index kept in step."""
+
+from __future__ import annotations
+
+import pytest
+
+from foia_portal.extensions import db
+from foia_portal.faq import services
+from foia_portal.faq.search import (
+    MARK_END,
+    MARK_START,
+    clean_query,
+    mark_highlights,
+    query_words,
+    search_faqs,
+    similarity,
+)
+
+pytest_plugins = ["tests.fixtures.faq"]  # small_faq, demo_faq
+
+
+def slugs(results) -> list[str]:
+    return [hit.slug for hit in results.hits]
+
+
+def test_plural_finds_the_singular_and_the_singular_the_plural(small_faq):
+    assert "how-much-does-a-foia-request-cost" in slugs(search_faqs("fees"))
+    assert "how-do-i-qualify-for-a-fee-waiver" in slugs(search_faqs("fee"))
+    assert "how-do-i-appeal-a-decision" in slugs(search_faqs("appeals"))
+
+
+def test_misspelt_words_find_the_answer_and_offer_did_you_mean(small_faq):
+    results = search_faqs("expidited procesing")
+    assert slugs(results)[0] == "what-is-expedited-processing"
+    assert results.did_you_mean == "expedited processing"
+
+
+def test_a_correctly_spelt_query_offers_no_correction(small_faq):
+    assert search_faqs("expedited processing").did_you_mean is None
+
+
+def test_a_word_in_the_question_ranks_above_the_same_word_in_an_answer(app):
+    services.create_faq(
+        category="Fees", question="Something else entirely", answer="Mentions a waiver once."
+    )
+    services.create_faq(category="Fees", question="What is a waiver?", answer="It is explained.")
+    db.session.commit()
+    assert [hit.question for hit in search_faqs("waiver").hits] == [
+        "What is a waiver?",
+        "Something else entirely",
+    ]
+
+
+def test_articles_with_every_word_come_before_those_with_some(small_faq):
+    results = search_faqs("fee waiver public interest")
+    assert slugs(results)[0] == "how-do-i-qualify-for-a-fee-waiver"
+
+
+def test_matches_are_highlighted_and_the_text_around_them_escaped(app):
+    services.create_faq(
+        category="Odd",
+        question="Is <b>bold</b> allowed near a waiver?",
+        answer="A `<script>alert(1)</script>` next to the word waiver & more.",
+    )
+    db.session.commit()
+    hit = search_faqs("waiver").hits[0]
+    assert "<mark>waiver</mark>" in hit.question_html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in hit.question_html
+    # SQLite shows the tag-like text escaped; PostgreSQL's ts_headline leaves tags out.
+    assert "<script" not in hit.snippet_html
+    assert "&lt;script&gt;" in hit.snippet_html or "script" not in hit.snippet_html
+    assert "<mark>waiver</mark>" in hit.snippet_html
+    assert "&amp; more" in hit.snippet_html
+
+
+def test_stored_text_cannot_forge_highlight_markers(app):
+    services.create_faq(
+        category="Odd",
+        question=f"A {MARK_START}question{MARK_END} about appeals",
+        answer=f"{MARK_START}<img src=x onerror=alert(1)>{MARK_END} appeals",
+    )
+    db.session.commit()
+    hit = search_faqs("appeals").hits[0]
+    assert "<img" not in hit.snippet_html
+    assert hit.question_html.count("<mark>") == 1
+
+
+def test_unbalanced_sentinels_never_leave_a_tag_open():
+    assert mark_highlights(f"a {MARK_START}b") == "a b"
+    assert mark_highlights(f"{MARK_START}<x>{MARK_END}") == "<mark>&lt;x&gt;</mark>"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"fee',
+        "fee AND OR NOT waiver",
+        "NEAR(fee waiver, 2)",
+        "fee* ^waiver question:fee -appeal",
+        "(((",
+        "'; DROP TABLE faq; --",
+        "fee\x00waiver",
+        "\x00",
+        "x" * 10_000,
+        "fee " * 5_000,
+        "¿Cuánto cuesta? 費用 ضريبة 🙂",
+        "\ud800 fee",
+        "\\ % _ fee",
+        "a:b:c {x} [y] <z> & |",
+        "fee | waiver & !appeal <-> x:*",
+    ],
+)
+def test_any_query_string_is_answered_without_error(small_faq, query):
+    results = search_faqs(query)
+    assert results.total >= 0
+    assert len(results.query) <= 500
+
+
+@pytest.mark.parametrize("query", ["", "   ", "?!.,;", "---", "***", '""', None])
+def test_an_empty_or_punctuation_only_query_asks_for_the_categories(small_faq, query):
+    results = search_faqs(query)
+    assert results.is_empty_query
+    assert results.total == 0
+
+
+def test_only_stop_words_still_search_for_them(small_faq):
+    # "how do I" alone: every word is a stop word, so they are searched rather than dropped.
+    assert search_faqs("how do i").total >= 0
+
+
+def test_the_index_follows_edits_unpublishing_and_deletion(small_faq):
+    faq = services.get_published("how-do-i-appeal-a-decision")
+    services.update_faq(faq, question="How do I contest a decision?", answer="Write to OIP.")
+    db.session.commit()
+    assert "how-do-i-appeal-a-decision" in slugs(search_faqs("contest"))
+    assert "how-do-i-appeal-a-decision" not in slugs(search_faqs("appeal"))
+
+    services.set_published(faq, False)
+    db.session.commit()
+    assert search_faqs("contest").total == 0
+
+    services.set_published(faq, True)
+    db.session.commit()
+    assert search_faqs("contest").total == 1
+
+    services.delete_faq(faq)
+    db.session.commit()
+    assert search_faqs("contest").total == 0
+
+
+def test_results_are_paginated_with_a_total_and_a_clamped_page(app):
+    for number in range(13):
+        services.create_faq(category="Many", question=f"Waiver question {number}", answer="x")
+    db.session.commit()
+    first = search_faqs("waiver", page=1, per_page=5)
+    last = search_faqs("waiver", page=3, per_page=5)
+    beyond = search_faqs("waiver", page=99, per_page=5)
+    assert (first.total, first.pages, len(first.hits)) == (13, 3, 5)
+    assert (last.page, len(last.hits)) == (3, 3)
+    assert beyond.page == 3
+    assert set(slugs(first)).isdisjoint(slugs(last))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("how much does a request cost", "how-much-will-my-foia-request-cost"),
+        ("which fee categories are there", "what-are-the-fee-categories-and-which-one-am-i-in"),
+        ("fee waiver", "how-do-i-qualify-for-a-fee-waiver"),
+        ("expidited procesing", "what-is-expedited-processing-and-who-qualifies"),
+        ("appeal a denial", "how-do-i-appeal-a-foia-decision-i-disagree-with"),
+        ("the nine exemptions", "what-are-the-nine-foia-exemptions"),
+        ("exemtpions", "what-are-the-nine-foia-exemptions"),
+        ("how long does it take", "how-long-does-the-office-have-to-respond-to-my-request"),
+    ],
+)
+def test_plain_english_paraphrases_and_typos_find_the_demo_answer(demo_faq, query, expected):
+    found = slugs(search_faqs(query, per_page=5))
+    assert expected in found, found
+
+
+def test_query_words_are_letters_and_digits_only():
+    assert query_words('Fee "waiver" OR fee-waiver* 2024') == ("fee", "waiver", "or", "2024")
+    assert clean_query("a\x00b\x07c") == "a b c"
+
+
+def test_similarity_is_pg_trgm_similarity():
+    assert similarity("word", "word") == 1.0
+    assert round(similarity("expidited", "expedited"), 2) == 0.54
