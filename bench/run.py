@@ -197,10 +197,12 @@ def queue_page_path(app, args: dict[str, str], number: int) -> str:
     """
     from dataclasses import replace
 
+    from werkzeug.datastructures import MultiDict
+
     from foia_portal.staff import queue
 
     with app.app_context():
-        filters, errors = queue.parse_filters(args)
+        filters, errors = queue.parse_filters(MultiDict(args))
         if errors:
             raise RuntimeError(f"the queue refused {args}: {errors}")
         for page_number in range(1, number):
