@@ -46,13 +46,13 @@ class Requests:
 
 @pytest.fixture
 def requests_in_every_status(make_request, act, admin) -> Requests:
-    received = make_request(last_name="Received")
-    in_progress = make_request(last_name="Working")
+    received = make_request(first_name="Grace", last_name="Hopper")
+    in_progress = make_request(first_name="Alan", last_name="Turing")
     act(in_progress, "acknowledge", admin, track="complex")
-    on_hold = make_request(last_name="Waiting")
+    on_hold = make_request(first_name="Mary", last_name="Jackson")
     act(on_hold, "acknowledge", admin, track="simple")
     act(on_hold, "request_info", admin, message="Which years?", reason="clarification")
-    closed = make_request(last_name="Done")
+    closed = make_request(first_name="Ada", last_name="Lovelace")
     act(closed, "acknowledge", admin, track="simple")
     act(
         closed,
@@ -92,13 +92,13 @@ class Findings:
         assert not self.problems, "\n\n".join(self.problems)
 
 
-# Pages photographed for the README when FOIA_SCREENSHOTS=1: {page name: (file, phone)}.
+# Pages photographed for the README when FOIA_SCREENSHOTS=1: {page name: [(file, how)]}.
 SCREENSHOTS = {
-    "home page": [("home", False), ("home-phone", True)],
-    "FAQ search results": [("faq-search", False)],
-    "FAQ answer": [("faq-answer", False)],
-    "status page, closed with records": [("status-page", False)],
-    "request form": [("request-form-phone", True)],
+    "home page": [("home", "window"), ("home-phone", "phone")],
+    "FAQ search results": [("faq-search", "window")],
+    "FAQ answer": [("faq-answer", "window")],
+    "status page, closed with records": [("status-page", "full page")],
+    "request form": [("request-form-phone", "phone")],
 }
 
 
@@ -131,8 +131,8 @@ def test_every_public_page_passes_axe_has_ordered_headings_and_fits_a_phone(
     for name, path in public_pages(requests_in_every_status):
         page.open(path)
         findings.page_checks(name)
-        for filename, phone in SCREENSHOTS.get(name, []):
-            page.screenshot(filename, phone=phone)
+        for filename, how in SCREENSHOTS.get(name, []):
+            page.screenshot(filename, phone=how == "phone", full_page=how == "full page")
 
     # The forms in their error state.
     page.open("/foia/request")
@@ -190,6 +190,8 @@ def test_every_staff_page_passes_axe_with_ordered_headings(
     for name, path in pages:
         page.open(path)
         findings.page_checks(name, phone=False)
+        if name == "queue, every status":
+            page.screenshot("staff-queue", full_page=True)
         if name == "annual report":
             page.screenshot("staff-annual-report")
 

@@ -61,7 +61,6 @@ def test_an_officer_works_a_request_to_closure_and_the_requester_sees_each_step(
 
     sign_in(page, officer.email, OFFICER_PASSWORD)
     assert page.path == "/staff/"
-    page.screenshot("staff-queue")
     page.fill("#filter-q", number)
     page.submit_with(page.find("form.portal-queue-filters button[type=submit]"))
     assert page.text("#results-heading") == "1 request"
