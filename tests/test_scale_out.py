@@ -186,7 +186,7 @@ def serve(processes: Processes, name: str, env: dict[str, str]) -> int:
         except OSError:
             return False
 
-    wait_until(answers, 60, f"{name} to answer")
+    wait_until(answers, 120, f"{name} to answer")
     return port
 
 
@@ -370,7 +370,7 @@ def test_two_app_processes_and_two_mail_workers_share_one_database_redis_and_upl
                 )
             return counts if counts.get("sent") == 14 and len(counts) == 1 else None
 
-        wait_until(all_sent, 30, "every email to be sent")
+        wait_until(all_sent, 120, "every email to be sent")
         time.sleep(1.0)  # several more worker rounds: nothing may be sent a second time
         deliveries = list(smtp.deliveries)
         assert len(deliveries) == 14
