@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 MESSAGES = {
@@ -74,6 +74,16 @@ def init_error_handlers(app: Flask) -> None:
         db.session.rollback()
         current_app.logger.error("database unavailable: %s", type(error).__name__)
         return error_response(ServiceUnavailable.code)
+
+    @app.errorhandler(DataError)
+    def database_refused_value(error: DataError):
+        # A value the database cannot hold (a NUL byte in PostgreSQL text, a number out of
+        # range) got past validation: the request is at fault, not the database; not a 503.
+        from foia_portal.extensions import db
+
+        db.session.rollback()
+        current_app.logger.warning("database refused a value: %s", type(error.orig).__name__)
+        return error_response(400)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):

@@ -168,8 +168,8 @@ def find_for_requester(tracking_number: str, email: str) -> FoiaRequest | None:
     """The request with this number whose requester has this email; None for any mismatch."""
     number = normalise_tracking_number(tracking_number or "")
     email = (email or "").strip().lower()
-    if not number or not email:
-        return None
+    if not number or not email or "\x00" in number + email:
+        return None  # PostgreSQL text cannot hold NUL: such a pair matches nothing anyway
     return db.session.scalar(
         sa.select(FoiaRequest)
         .join(FoiaRequest.requester)

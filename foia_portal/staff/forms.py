@@ -304,7 +304,7 @@ class QueueFilterForm(Form):
         "Assignee",
         filters=TEXT,
         description="“mine”, “unassigned” or a staff email address.",
-        validators=[Optional(), Length(max=254)],
+        validators=[Optional(), Length(max=254), no_control_characters],
     )
     overdue = BooleanField("Overdue only", false_values=(False, "false", "", "0", "no", "off"))
     due_within = IntegerField(
@@ -320,7 +320,7 @@ class QueueFilterForm(Form):
         "Search",
         filters=TEXT,
         description="Tracking number, requester name or email, or words in the description.",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), Length(max=200), no_control_characters],
     )
     sort = SelectField(
         "Sort by",
