@@ -201,3 +201,12 @@ def test_counts_stop_at_the_limit(make_request, monkeypatch):
     assert queue.count(filters, limit=2) == 3
     page = queue.queue_page(filters)
     assert page.total == 3 and page.total_is_capped and len(page.rows) == 4
+
+
+def test_test_submissions_stay_out_of_the_queue_and_the_counts(make_request):
+    real = make_request()
+    test = make_request()
+    test.is_test = True
+    db.session.commit()
+    assert numbers(view(status="all")) == [real.tracking_number]
+    assert queue.summary(None, TODAY).by_status["received"] == 1

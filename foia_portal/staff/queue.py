@@ -178,7 +178,8 @@ def search_condition(q: str):
 
 def where_clauses(filters: QueueFilters) -> list:
     today = filters.today
-    clauses = []
+    # Test submissions (FOIA.gov's `testing: true`) are stored but never part of the workload.
+    clauses = [FoiaRequest.is_test.is_(False)]
     statuses = filters.statuses
     if statuses is not None:
         clauses.append(status_in(statuses))
@@ -330,24 +331,28 @@ def summary(user: StaffUser | None = None, today: date | None = None) -> QueueSu
     by_status.update(
         db.session.execute(
             sa.select(FoiaRequest.status, sa.func.count())
-            .where(status_in(OPEN_STATUSES))
+            .where(status_in(OPEN_STATUSES), FoiaRequest.is_test.is_(False))
             .group_by(FoiaRequest.status)
         ).all()
     )
     by_status[Status.CLOSED.value] = db.session.scalar(
-        sa.select(sa.func.count()).where(FoiaRequest.closed_date >= year_start)
+        sa.select(sa.func.count()).where(
+            FoiaRequest.closed_date >= year_start, FoiaRequest.is_test.is_(False)
+        )
     )
     overdue, due_soon = db.session.execute(
         sa.select(
             sa.func.count().filter(FoiaRequest.due_date < today),
             sa.func.count().filter(FoiaRequest.due_date >= today, FoiaRequest.due_date <= soon),
-        ).where(status_in(CLOCK_RUNNING))
+        ).where(status_in(CLOCK_RUNNING), FoiaRequest.is_test.is_(False))
     ).one()
     mine = None
     if user is not None:
         mine = db.session.scalar(
             sa.select(sa.func.count()).where(
-                FoiaRequest.assignee_id == user.id, status_in(OPEN_STATUSES)
+                FoiaRequest.assignee_id == user.id,
+                status_in(OPEN_STATUSES),
+                FoiaRequest.is_test.is_(False),
             )
         )
     return QueueSummary(
