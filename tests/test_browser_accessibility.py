@@ -1,7 +1,8 @@
 """Every public and staff page in a real browser: axe-core, headings, language, phone width.
 
 axe-core runs the WCAG 2.0/2.1 A and AA rules on each page, and on each form in its error state;
-any violation of serious or critical impact fails (Section 508 incorporates WCAG 2.0 AA). The
+any violation of serious or critical impact fails (Section 508 incorporates WCAG 2.0 AA). Radio
+groups must be fieldsets with a legend, which axe does not check. The
 public pages must also fit a 375-pixel-wide phone without sideways scrolling, with JavaScript and
 without. Each test visits many pages and reports every problem it found at once.
 """
@@ -83,6 +84,7 @@ class Findings:
         assert self.page.find("h1"), f"{name} ({self.page.path}) did not load: {self.page.text()}"
         self.check(name, self.page.assert_language_set)
         self.check(name, self.page.assert_headings_in_order)
+        self.check(name, self.page.assert_radio_groups_named)
         if axe:
             self.check(name, self.page.assert_accessible)
         if phone:
@@ -213,3 +215,33 @@ def test_every_staff_page_passes_axe_with_ordered_headings(
     findings.check("new FAQ, with errors", page.assert_errors_tied_to_fields)
 
     findings.assert_none()
+
+
+BROKEN_PAGE = """<!DOCTYPE html><html><head><title>Broken</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>
+<h1>Broken</h1><h3>Skipped a level</h3>
+<img src="x.png">
+<input type="text" name="unlabelled">
+<ul><li><input type="radio" name="choice" id="c1"><label for="c1">One</label></li></ul>
+<div style="width: 600px">Too wide for a phone</div>
+</main></body></html>"""
+
+
+def test_the_checks_catch_a_broken_page(page):
+    """The sweep's checks are not vacuous: each one fails on a page made to break it."""
+    from urllib.parse import quote
+
+    page.open("data:text/html;charset=utf-8," + quote(BROKEN_PAGE))
+
+    with pytest.raises(AssertionError) as axe_found:
+        page.assert_accessible("broken page")
+    assert "image-alt" in str(axe_found.value)
+    assert "label" in str(axe_found.value)
+    with pytest.raises(AssertionError, match="heading level skipped"):
+        page.assert_headings_in_order("broken page")
+    with pytest.raises(AssertionError, match="lang"):
+        page.assert_language_set("broken page")
+    with pytest.raises(AssertionError, match="choice"):
+        page.assert_radio_groups_named("broken page")
+    with pytest.raises(AssertionError, match="scrolls sideways"):
+        page.assert_no_horizontal_scroll_on_phone("broken page")
