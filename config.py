@@ -77,8 +77,12 @@ class Config:
     # answering 500 to every limited request; it returns to Redis when Redis is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SUBMISSIONS = os.environ.get("RATELIMIT_SUBMISSIONS", "10 per hour")
-    RATELIMIT_STATUS_LOOKUPS = os.environ.get("RATELIMIT_STATUS_LOOKUPS", "20 per 10 minutes")
-    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per 5 minutes")
+    # Two tiers against guessing: a short window slows a burst down (Retry-After: a minute), a
+    # long one refuses a patient attacker for the rest of the hour (docs/security.md).
+    RATELIMIT_STATUS_LOOKUPS = os.environ.get(
+        "RATELIMIT_STATUS_LOOKUPS", "10 per minute; 40 per hour"
+    )
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "5 per minute; 20 per hour")
 
     # How many reverse proxies (load balancer, nginx) sit in front of gunicorn and set
     # X-Forwarded-For/-Proto/-Host. 0: none, the client's address is the socket's. Behind a proxy
