@@ -126,9 +126,11 @@ class ProductionConfig(Config):
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"production configuration needs {', '.join(missing)} to be set")
-        if os.environ["SECRET_KEY"] in {"dev", "secret", "changeme", "change-me"} or len(
-            os.environ["SECRET_KEY"]
-        ) < 32:
+        key = os.environ["SECRET_KEY"]
+        # The placeholders and the test suite's key are public: a portal signing with one of them
+        # would let anyone forge staff sessions and status links.
+        public = {"dev", "secret", "changeme", "change-me", TestingConfig.SECRET_KEY}
+        if key in public or len(key) < 32 or len(set(key)) < 10:
             raise RuntimeError("SECRET_KEY must be a random value of at least 32 characters")
 
 
