@@ -73,6 +73,14 @@ def init_error_handlers(app: Flask) -> None:
 
         db.session.rollback()
         current_app.logger.error("database unavailable: %s", type(error).__name__)
+        if request.method == "POST" and request.endpoint == "requests.new":
+            # The requester keeps everything typed (and the form token, so that submitting
+            # again files the request once); nothing was stored.
+            from foia_portal.requests.forms import FoiaRequestForm
+
+            form = FoiaRequestForm()
+            form.form_errors.append(MESSAGES[503][1])
+            return render_template("requests/new.html", form=form), ServiceUnavailable.code
         return error_response(ServiceUnavailable.code)
 
     @app.errorhandler(DataError)
