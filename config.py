@@ -76,6 +76,8 @@ class Config:
     # While the shared storage (Redis) is unreachable, each process limits on its own instead of
     # answering 500 to every limited request; it returns to Redis when Redis is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Keeps the counters of several sites (or test runs) sharing one Redis apart.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_SUBMISSIONS = os.environ.get("RATELIMIT_SUBMISSIONS", "10 per hour")
     # Two tiers against guessing: a short window slows a burst down (Retry-After: a minute), a
     # long one refuses a patient attacker for the rest of the hour (docs/security.md).

@@ -5,8 +5,8 @@ PostgreSQL database and one Redis (docs/deploy.md).
   sends email right after each commit (MAIL_SEND_IMMEDIATELY, the production default), the other
   leaves every email to the workers, so both delivery paths run against each other.
 - Two `flask outbox send --loop` workers deliver what is due, competing for the same rows.
-- Rate limits live in Redis (a DB number of its own, flushed before and after), so a limit is
-  one budget for the whole site, whichever process a request reaches.
+- Rate limits live in Redis (under a key prefix of this run's own), so a limit is one budget
+  for the whole site, whichever process a request reaches.
 - Uploads go to one shared folder: a file sent through one process is downloaded by staff
   through the other.
 
@@ -43,7 +43,7 @@ from tests.helpers import PDF_BYTES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("FOIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+REDIS_URL = os.environ.get("FOIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SUBMISSION_LIMIT = 8  # per hour, for the whole site
 STAFF_EMAIL = "scale-officer@example.gov"
 STAFF_PASSWORD = "scale-out-password-123"  # noqa: S105
@@ -194,8 +194,12 @@ def serve(processes: Processes, name: str, env: dict[str, str]) -> int:
 
 
 @pytest.fixture
-def redis_url():
-    """The Redis the rate limits share; only this test's DB number is flushed."""
+def redis_limits():
+    """The Redis the rate limits share, with a key prefix of this test run's own.
+
+    Other test runs (and other engineers' suites) may use the same Redis at the same moment:
+    nothing is flushed; only this run's keys are deleted afterwards.
+    """
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
@@ -203,9 +207,10 @@ def redis_url():
         client.ping()
     except redis.exceptions.RedisError as error:
         skip_or_fail("Redis scale-out test", f"no Redis at {REDIS_URL} ({error})")
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
+    prefix = f"foia-scale-out-{secrets.token_hex(6)}"
+    yield {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
+    for key in client.scan_iter(match=f"*{prefix}*"):
+        client.delete(key)
     client.close()
 
 
@@ -221,7 +226,7 @@ def shared_database(tmp_path_factory):
 
 
 @pytest.fixture
-def topology(shared_database, redis_url, tmp_path):
+def topology(shared_database, redis_limits, tmp_path):
     """Two app processes and two mail workers on one PostgreSQL, one Redis, one upload folder."""
     smtp = SmtpServer()
     smtp.start()
@@ -234,7 +239,7 @@ def topology(shared_database, redis_url, tmp_path):
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": shared_database,
         "RATELIMIT_ENABLED": "true",
-        "RATELIMIT_STORAGE_URI": redis_url,
+        **redis_limits,
         "RATELIMIT_SUBMISSIONS": f"{SUBMISSION_LIMIT} per hour",
         "MAIL_SERVER": smtp.host,
         "MAIL_PORT": str(smtp.port),
