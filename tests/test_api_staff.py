@@ -151,6 +151,15 @@ def test_an_action_not_allowed_from_the_status_is_409(client, officer_headers, f
     assert filed.extension_business_days == 0
 
 
+def test_a_disallowed_action_is_409_even_when_its_payload_is_incomplete(
+    client, officer_headers, filed
+):
+    # `extend` needs a reason, but from `received` it is not allowed at all: the status decides.
+    response = act(client, officer_headers, filed.tracking_number, action="extend")
+
+    assert response.status_code == 409
+
+
 def test_an_action_on_a_changed_request_is_409(client, officer_headers, filed):
     response = act(client, officer_headers, filed.tracking_number, action="acknowledge",
                    track="simple", version=filed.version - 1)  # fmt: skip

@@ -313,10 +313,6 @@ def test_a_testing_submission_is_stored_flagged_and_sends_no_email(client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="staff/queue.py::where_clauses does not yet filter FoiaRequest.is_test (reported)",
-)
 def test_a_testing_submission_is_kept_out_of_the_staff_queue(client):
     from foia_portal.staff import queue
 

@@ -20,7 +20,7 @@ from foia_portal.auth.models import StaffUser
 from foia_portal.auth.services import user_for_bearer_token
 from foia_portal.core import deadlines
 from foia_portal.core.tracking import normalise_tracking_number
-from foia_portal.core.workflow import request_actions
+from foia_portal.core.workflow import check_request_action, request_actions
 from foia_portal.extensions import db
 from foia_portal.requests.models import FoiaRequest, RequestEvent
 from foia_portal.requests.services import StoredFiles
@@ -175,6 +175,14 @@ def staff_action(tracking_number: str):
     action = payload.get("action")
     if action not in ACTION_FORMS:
         validation_error({"action": [f"Choose one of: {', '.join(ACTION_FORMS)}."]})
+    # The status machine answers first: an action the request's status (or the role) does not
+    # allow is 409 (or 403) whatever its payload, as the contract says.
+    try:
+        check_request_action(action, foia_request, user.role)
+    except workflow.RoleNotAllowed as refused:
+        raise ApiError(403, str(refused)) from None
+    except workflow.ActionNotAllowed as conflict:
+        raise ApiError(409, str(conflict)) from None
     form, errors = validate_action_json(action, {k: v for k, v in payload.items() if k != "action"})
     if errors:
         validation_error(errors)
