@@ -20,7 +20,12 @@ import sqlalchemy as sa
 
 from config import TestingConfig
 
-pytest_plugins = ["tests.fixtures.mail", "tests.fixtures.staff", "tests.fixtures.browser"]
+pytest_plugins = [
+    "tests.fixtures.mail",
+    "tests.fixtures.staff",
+    "tests.fixtures.faq",
+    "tests.fixtures.browser",
+]
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "FOIA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -29,19 +34,32 @@ REQUIRE_ALL = os.environ.get("FOIA_TEST_REQUIRE_ALL", "").lower() in {"1", "true
 _skipped_halves: set[str] = set()
 
 
+HALF_SKIP_MARK = "half of the suite unavailable"
+
+
 def skip_or_fail(half: str, reason: str):
     """Skip a half of the suite the machine cannot run, or fail when CI demands everything."""
     if REQUIRE_ALL:
         pytest.fail(f"{half} required (FOIA_TEST_REQUIRE_ALL=1) but unavailable: {reason}")
-    _skipped_halves.add(f"{half}: {reason}")
-    pytest.skip(f"{half} unavailable: {reason}")
+    pytest.skip(f"{half}: {HALF_SKIP_MARK}: {reason}")
+
+
+def pytest_runtest_logreport(report):
+    # Runs where the results are reported (the controller, also under pytest-xdist).
+    if report.skipped and isinstance(report.longrepr, tuple):
+        message = str(report.longrepr[2])
+        if HALF_SKIP_MARK in message:
+            _skipped_halves.add(message.removeprefix("Skipped: "))
 
 
 def pytest_terminal_summary(terminalreporter):
     if _skipped_halves:
-        terminalreporter.section("skipped halves of the suite")
+        terminalreporter.section("halves of the suite that were skipped")
         for line in sorted(_skipped_halves):
             terminalreporter.write_line(f"SKIPPED {line}")
+        terminalreporter.write_line(
+            "Install what is missing (see README.md) to run them; CI sets FOIA_TEST_REQUIRE_ALL=1."
+        )
 
 
 def make_test_config(database_url: str, upload_folder: Path, **overrides) -> type[TestingConfig]:
@@ -73,7 +91,10 @@ def create_postgres_database() -> str:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as error:
         admin.dispose()
-        skip_or_fail("PostgreSQL half", f"no server at {admin.url.render_as_string()} ({error.orig})")
+        reason = str(error.orig).splitlines()[0]
+        skip_or_fail(
+            "PostgreSQL half", f"no server at {admin.url.host}:{admin.url.port} ({reason})"
+        )
     admin.dispose()
     return admin.url.set(database=name).render_as_string(hide_password=False)
 

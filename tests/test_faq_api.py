@@ -9,8 +9,6 @@ from foia_portal.extensions import db
 from foia_portal.faq.models import FaqSuggestion
 from tests.helpers import form_token
 
-pytest_plugins = ["tests.fixtures.faq"]  # small_faq, demo_faq
-
 
 def file_request(token: str):
     """File a request through the intake service with this form token."""

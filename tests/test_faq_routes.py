@@ -13,8 +13,6 @@ from foia_portal.faq import services
 ORIGIN = {"Origin": "http://localhost"}
 ARTICLE = "/faq/how-much-does-a-foia-request-cost"
 
-pytest_plugins = ["tests.fixtures.faq"]  # small_faq, demo_faq
-
 
 def assert_no_session(response) -> None:
     assert "Set-Cookie" not in response.headers

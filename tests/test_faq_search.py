@@ -16,8 +16,6 @@ from foia_portal.faq.search import (
     similarity,
 )
 
-pytest_plugins = ["tests.fixtures.faq"]  # small_faq, demo_faq
-
 
 def slugs(results) -> list[str]:
     return [hit.slug for hit in results.hits]

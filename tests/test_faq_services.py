@@ -10,8 +10,6 @@ from foia_portal.faq import services
 from foia_portal.faq.models import Faq, FaqSuggestion
 from foia_portal.faq.search import MARK_END, MARK_START
 
-pytest_plugins = ["tests.fixtures.faq"]  # small_faq, demo_faq
-
 
 @pytest.mark.parametrize(
     ("markdown", "present", "absent"),
