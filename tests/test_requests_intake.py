@@ -244,3 +244,9 @@ def test_fifty_simultaneous_submissions_get_fifty_distinct_numbers(
     numbers = sorted(int(r.tracking_number[-6:]) for r in stored_requests())
     assert numbers == list(range(1, 51))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RequestEvent)) == 50
+
+
+def test_a_reshown_form_asks_to_choose_the_files_again(client, valid_request_fields):
+    response = submit(client, {**valid_request_fields, "email": "nope"})
+    assert "choose them again" in response.get_data(as_text=True)
+    assert "choose them again" not in client.get("/foia/request").get_data(as_text=True)
