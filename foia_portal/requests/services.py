@@ -21,7 +21,7 @@ from foia_portal.extensions import db
 from foia_portal.faq.services import link_suggestions_to_request
 from foia_portal.requests import notifications
 from foia_portal.requests.links import new_link_nonce
-from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent, Requester
+from foia_portal.requests.models import Attachment, FoiaRequest, Requester, RequestEvent
 from foia_portal.requests.uploads import CheckedUpload, discard_files, store_file
 
 REQUESTER_FIELDS = (
@@ -80,6 +80,23 @@ def record_event(
     return event
 
 
+def store_attachment(
+    upload: CheckedUpload, kind: str, stored: StoredFiles, uploaded_by_id: int | None = None
+) -> Attachment:
+    """Write a checked upload to disk and describe it; the file is removed if the commit fails."""
+    stored_name, sha256 = store_file(upload.content)
+    stored.append(stored_name)
+    return Attachment(
+        kind=kind,
+        original_filename=upload.original_filename,
+        stored_name=stored_name,
+        content_type=upload.content_type,
+        size_bytes=upload.size_bytes,
+        sha256=sha256,
+        uploaded_by_id=uploaded_by_id,
+    )
+
+
 def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     """Store a new request with its requester, attachments and "received" event; queue the emails.
 
@@ -91,20 +108,7 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     received = intake.received_on or deadlines.received_date_for(
         submitted_at, current_app.config["BUSINESS_DAY_ENDS_HOUR"]
     )
-    attachments = []
-    for upload in intake.files:
-        stored_name, sha256 = store_file(upload.content)
-        stored.append(stored_name)
-        attachments.append(
-            Attachment(
-                kind="supporting",
-                original_filename=upload.original_filename,
-                stored_name=stored_name,
-                content_type=upload.content_type,
-                size_bytes=upload.size_bytes,
-                sha256=sha256,
-            )
-        )
+    attachments = [store_attachment(upload, "supporting", stored) for upload in intake.files]
 
     requester = Requester(**{name: values.get(name) or None for name in REQUESTER_FIELDS})
     requester.email = (values["email"] or "").strip().lower()
@@ -175,5 +179,3 @@ def find_for_requester(tracking_number: str, email: str) -> FoiaRequest | None:
         .join(FoiaRequest.requester)
         .where(FoiaRequest.tracking_number == number, Requester.email == email)
     )
-
-

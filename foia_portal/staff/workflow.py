@@ -40,9 +40,9 @@ from foia_portal.core.workflow import (
 )
 from foia_portal.extensions import db
 from foia_portal.requests.clock import refresh_due_date
-from foia_portal.requests.models import Attachment, FoiaRequest, HoldPeriod, RequestEvent
-from foia_portal.requests.services import StoredFiles, record_event
-from foia_portal.requests.uploads import CheckedUpload, store_file
+from foia_portal.requests.models import FoiaRequest, HoldPeriod, RequestEvent
+from foia_portal.requests.services import StoredFiles, record_event, store_attachment
+from foia_portal.requests.uploads import CheckedUpload
 from foia_portal.staff import notifications
 
 __all__ = [
@@ -451,21 +451,7 @@ def close(c: ActionContext):
         )
     message = _text(c.values, "message", "the final message to the requester")
     files: list[CheckedUpload] = c.values.get("released") or []
-    released = []
-    for upload in files:
-        stored_name, sha256 = store_file(upload.content)
-        c.stored.append(stored_name)
-        released.append(
-            Attachment(
-                kind="released",
-                original_filename=upload.original_filename,
-                stored_name=stored_name,
-                content_type=upload.content_type,
-                size_bytes=upload.size_bytes,
-                sha256=sha256,
-                uploaded_by_id=c.actor.id,
-            )
-        )
+    released = [store_attachment(u, "released", c.stored, c.actor.id) for u in files]
     r.attachments.extend(released)
     for hold in r.holds:
         if hold.ended_on is None:
