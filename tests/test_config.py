@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from config import ProductionConfig, normalise_database_url
@@ -30,7 +32,7 @@ def test_production_refuses_a_weak_secret_key(monkeypatch, weak):
 
 
 def test_production_starts_with_a_strong_secret_and_a_database(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(24))
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/foia")
     ProductionConfig.check()
 

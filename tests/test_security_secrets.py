@@ -107,7 +107,7 @@ def test_a_whole_journey_logs_nothing_secret_or_personal(
 ):
     caplog.set_level(logging.DEBUG)
     for name in ("foia_portal", "werkzeug", "sqlalchemy", "flask_limiter", "smtplib"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger=name)  # restored after the test
     smtp_server.refused.add(REQUESTER["email"])  # a failed delivery logs an error too
 
     # The requester files, with a file, and looks the request up three ways.
