@@ -151,7 +151,9 @@ def test_log_lines_carry_no_requester_data(
     ours = "\n".join(
         f"{record.name} {record.getMessage()}"
         for record in caplog.records
-        if not record.name.startswith("mail.log")
+        # (SQLAlchemy's own debug records are left out: they describe mapper objects, and a
+        # name like "ORMAdapter" contains "Ada".)
+        if not record.name.startswith(("mail.log", "sqlalchemy"))
     )
     assert "outbox:" in ours  # the delivery was logged …
     assert "550" in ours

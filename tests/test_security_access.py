@@ -73,7 +73,9 @@ def refused(response, *statuses: int, typed: str = "") -> None:
 def tamper(token: str) -> list[str]:
     """Ways to damage a signed token: flip a signature character, cut it, drop the signature."""
     payload, _, signature = token.rpartition(".")
-    flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+    # Flip the first character: every one of its bits is used. (The last character of unpadded
+    # base64 carries unused bits, so changing it can leave the signature bytes as they were.)
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
     return [f"{payload}.{flipped}", token[:-3], payload, f"{payload}.", token + "x", "x" * 5000]
 
 
