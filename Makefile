@@ -12,8 +12,11 @@ USWDS_DIST := node_modules/@uswds/uswds/dist
 run: db ## Serve the portal on http://127.0.0.1:5000 with the embedded SQLite database.
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install browser-deps ## The whole test suite (SQLite and PostgreSQL, browser tests included).
-	$(BIN)/pytest
+TEST_WORKERS ?= 2
+
+test: install browser-deps ## Lint, then the whole test suite (SQLite, PostgreSQL, the browser).
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 install: $(INSTALLED) $(ASSETS)
 

@@ -25,7 +25,7 @@ def normalise_database_url(url: str) -> str:
     """Let operators write the common `postgres://` and `postgresql://` forms; we drive psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -44,7 +44,8 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     FOIA_OFFICE_EMAIL = os.environ.get("FOIA_OFFICE_EMAIL")
     FOIA_PUBLIC_LIAISON = os.environ.get(
-        "FOIA_PUBLIC_LIAISON", "FOIA Public Liaison, COPS Office, 145 N Street NE, Washington, DC 20530"
+        "FOIA_PUBLIC_LIAISON",
+        "FOIA Public Liaison, COPS Office, 145 N Street NE, Washington, DC 20530",
     )
     FOIA_PUBLIC_LIAISON_PHONE = os.environ.get("FOIA_PUBLIC_LIAISON_PHONE", "(800) 421-6770")
     FOIA_PUBLIC_LIAISON_EMAIL = os.environ.get("FOIA_PUBLIC_LIAISON_EMAIL", "foia@cops.example.gov")
@@ -138,7 +139,7 @@ class ProductionConfig(Config):
 
 def config_for_environment() -> type[Config]:
     """Pick the configuration class from FLASK_ENV / FOIA_PORTAL_CONFIG."""
-    name = (os.environ.get("FOIA_PORTAL_CONFIG") or os.environ.get("FLASK_ENV") or "development")
+    name = os.environ.get("FOIA_PORTAL_CONFIG") or os.environ.get("FLASK_ENV") or "development"
     return {
         "production": ProductionConfig,
         "testing": TestingConfig,

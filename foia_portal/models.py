@@ -7,8 +7,8 @@ from foia_portal.requests.models import (
     Attachment,
     FoiaRequest,
     HoldPeriod,
-    RequestEvent,
     Requester,
+    RequestEvent,
     TrackingSequence,
 )
 

@@ -28,7 +28,9 @@ def stored_requests() -> list[FoiaRequest]:
 
 
 def submit(client, fields: dict, **extra):
-    return client.post("/foia/request", data={**fields, **extra}, content_type="multipart/form-data")
+    return client.post(
+        "/foia/request", data={**fields, **extra}, content_type="multipart/form-data"
+    )
 
 
 def test_form_offers_every_contract_field(client):
@@ -61,7 +63,10 @@ def test_valid_request_is_stored_and_redirects_to_its_confirmation(client, valid
     page = confirmation.get_data(as_text=True)
     assert confirmation.status_code == 200
     assert foia_request.tracking_number in page
-    assert f"{foia_request.due_date:%B} {foia_request.due_date.day}, {foia_request.due_date.year}" in page
+    assert (
+        f"{foia_request.due_date:%B} {foia_request.due_date.day}, {foia_request.due_date.year}"
+        in page
+    )
 
 
 def test_values_are_trimmed(client, valid_request_fields):
@@ -158,7 +163,9 @@ def test_attachments_are_checked_by_content_and_stored_with_random_names(
         ("empty.txt", b"", "is empty"),
     ],
 )
-def test_bad_attachments_are_refused_with_a_reason(client, valid_request_fields, name, content, message):
+def test_bad_attachments_are_refused_with_a_reason(
+    client, valid_request_fields, name, content, message
+):
     response = submit(client, valid_request_fields, attachments=[file_field(name, content)])
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -180,7 +187,9 @@ def small_upload_limit(config_overrides):
 
 @pytest.mark.usefixtures("small_upload_limit")
 def test_an_oversized_body_gets_413_with_the_limit_explained(client, valid_request_fields):
-    response = submit(client, valid_request_fields, attachments=[file_field("big.txt", b"a" * 100_000)])
+    response = submit(
+        client, valid_request_fields, attachments=[file_field("big.txt", b"a" * 100_000)]
+    )
     assert response.status_code == 413
     assert "20 MB" in response.get_data(as_text=True)
 

@@ -243,6 +243,8 @@ def test_a_signed_in_browser_session_is_not_a_staff_api_credential(client, world
     number = world["mine"].tracking_number
     refused(client.get(f"/api/v1/staff/requests/{number}"), 401)
     refused(
-        client.post(f"/api/v1/staff/requests/{number}/actions", json={"action": "note", "text": "x"}),
+        client.post(
+            f"/api/v1/staff/requests/{number}/actions", json={"action": "note", "text": "x"}
+        ),
         401,
     )

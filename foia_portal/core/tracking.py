@@ -36,7 +36,9 @@ def next_tracking_number(agency_code: str, received_at: datetime) -> tuple[str, 
         raise ValueError("AGENCY_CODE must be 2 to 10 capital letters")
     fiscal_year = fiscal_year_for(received_at)
     table = TrackingSequence.__table__
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
     db.session.execute(
         insert(table)
         .values(agency_code=agency_code, fiscal_year=fiscal_year, last_value=0)

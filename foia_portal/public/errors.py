@@ -7,12 +7,24 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 MESSAGES = {
-    400: ("Bad request", "We could not understand what your browser sent. Please go back and try again."),
+    400: (
+        "Bad request",
+        "We could not understand what your browser sent. Please go back and try again.",
+    ),
     401: ("Sign-in required", "You need to sign in to see this page."),
-    403: ("Not allowed", "Your account is not allowed to do this. Ask an administrator if you need it."),
-    404: ("Page not found", "We could not find that page. Check the address, or start from the home page."),
+    403: (
+        "Not allowed",
+        "Your account is not allowed to do this. Ask an administrator if you need it.",
+    ),
+    404: (
+        "Page not found",
+        "We could not find that page. Check the address, or start from the home page.",
+    ),
     405: ("Not allowed", "That kind of request is not allowed at this address."),
-    409: ("Changed in the meantime", "This changed while you were looking at it. Reload the page and try again."),
+    409: (
+        "Changed in the meantime",
+        "This changed while you were looking at it. Reload the page and try again.",
+    ),
     413: (
         "Too large",
         "What you sent is larger than we accept. You can attach up to 5 files of up to 20 MB each. "

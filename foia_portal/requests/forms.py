@@ -45,7 +45,9 @@ DESCRIPTION_MIN = 20
 DESCRIPTION_MAX = 10_000  # the National FOIA Portal's text limit
 REASON_MAX = 10_000
 
-FEE_CATEGORY_CHOICES = [SelectChoice(value.value, label) for value, label in FEE_CATEGORY_LABELS.items()]
+FEE_CATEGORY_CHOICES = [
+    SelectChoice(value.value, label) for value, label in FEE_CATEGORY_LABELS.items()
+]
 DELIVERY_CHOICES = [
     SelectChoice(DeliveryFormat.ELECTRONIC.value, "Electronic (download or email)"),
     SelectChoice(DeliveryFormat.PAPER.value, "Paper copies by mail"),
@@ -78,7 +80,9 @@ def real_email(form, field):
         # offline; a mistyped domain still gets a syntax or a bounce.
         result = validate_email(field.data, check_deliverability=False)
     except EmailNotValidError as error:
-        raise StopValidation(f"Enter a valid email address, like name@example.com ({error}).") from None
+        raise StopValidation(
+            f"Enter a valid email address, like name@example.com ({error})."
+        ) from None
     field.data = result.normalized
 
 
@@ -106,44 +110,70 @@ class FoiaRequestForm(FlaskForm):
 
     # Contact
     first_name = StringField(
-        "First name", filters=TEXT,
+        "First name",
+        filters=TEXT,
         validators=[DataRequired("Enter your first name."), Length(max=100), no_control_characters],
     )
     last_name = StringField(
-        "Last name", filters=TEXT,
+        "Last name",
+        filters=TEXT,
         validators=[DataRequired("Enter your last name."), Length(max=100), no_control_characters],
     )
     email = EmailField(
-        "Email address", filters=TEXT,
+        "Email address",
+        filters=TEXT,
         description="We send your tracking number and every update here.",
-        validators=[DataRequired("Enter your email address."), Length(max=254),
-                    no_control_characters, real_email],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254),
+            no_control_characters,
+            real_email,
+        ],
     )
     phone = TelField(
-        "Phone number", filters=TEXT, description="Optional. In case we need to reach you quickly.",
-        validators=[Optional(), Length(max=40), no_control_characters,
-                    Regexp(r"^[0-9+().\- x]*$", message="Use digits, spaces and + ( ) - only.")],
+        "Phone number",
+        filters=TEXT,
+        description="Optional. In case we need to reach you quickly.",
+        validators=[
+            Optional(),
+            Length(max=40),
+            no_control_characters,
+            Regexp(r"^[0-9+().\- x]*$", message="Use digits, spaces and + ( ) - only."),
+        ],
     )
     organization = StringField(
-        "Organization", filters=TEXT,
+        "Organization",
+        filters=TEXT,
         description="Optional. The news outlet, school, company or group you file for, if any.",
         validators=[Optional(), Length(max=200), no_control_characters],
     )
-    street = StringField("Street address", filters=TEXT,
-                         description="Optional, but needed if you want paper copies.",
-                         validators=[Optional(), Length(max=200), no_control_characters])
-    city = StringField("City", filters=TEXT,
-                       validators=[Optional(), Length(max=100), no_control_characters])
-    state = StringField("State, territory or province", filters=TEXT,
-                        validators=[Optional(), Length(max=100), no_control_characters])
-    zip_code = StringField("ZIP or postal code", filters=TEXT,
-                           validators=[Optional(), Length(max=20), no_control_characters])
-    country = StringField("Country", filters=TEXT,
-                          validators=[Optional(), Length(max=100), no_control_characters])
+    street = StringField(
+        "Street address",
+        filters=TEXT,
+        description="Optional, but needed if you want paper copies.",
+        validators=[Optional(), Length(max=200), no_control_characters],
+    )
+    city = StringField(
+        "City", filters=TEXT, validators=[Optional(), Length(max=100), no_control_characters]
+    )
+    state = StringField(
+        "State, territory or province",
+        filters=TEXT,
+        validators=[Optional(), Length(max=100), no_control_characters],
+    )
+    zip_code = StringField(
+        "ZIP or postal code",
+        filters=TEXT,
+        validators=[Optional(), Length(max=20), no_control_characters],
+    )
+    country = StringField(
+        "Country", filters=TEXT, validators=[Optional(), Length(max=100), no_control_characters]
+    )
 
     # Description
     description = TextAreaField(
-        "Describe the records you want", filters=TEXT,
+        "Describe the records you want",
+        filters=TEXT,
         description=(
             "Be as specific as you can: the subject, names of people, places or programs, the kind "
             "of record (emails, grant files, reports), and a time period. We can search only for "
@@ -151,15 +181,24 @@ class FoiaRequestForm(FlaskForm):
         ),
         validators=[
             DataRequired("Describe the records you want."),
-            Length(min=DESCRIPTION_MIN, max=DESCRIPTION_MAX,
-                   message=f"Describe the records in {DESCRIPTION_MIN} to {DESCRIPTION_MAX:,} characters."),
+            Length(
+                min=DESCRIPTION_MIN,
+                max=DESCRIPTION_MAX,
+                message=f"Describe the records in {DESCRIPTION_MIN} to {DESCRIPTION_MAX:,} characters.",
+            ),
             no_control_characters,
         ],
     )
-    date_from = DateField("Records from (date)", validators=[Optional()],
-                          description="Optional. The earliest date of the records you want.")
-    date_to = DateField("Records to (date)", validators=[Optional()],
-                        description="Optional. The latest date of the records you want.")
+    date_from = DateField(
+        "Records from (date)",
+        validators=[Optional()],
+        description="Optional. The earliest date of the records you want.",
+    )
+    date_to = DateField(
+        "Records to (date)",
+        validators=[Optional()],
+        description="Optional. The latest date of the records you want.",
+    )
 
     # Supporting documents (HTML form only; validated by content in uploads.py)
     attachments = MultipleFileField(
@@ -169,39 +208,65 @@ class FoiaRequestForm(FlaskForm):
 
     # Fees
     fee_category = ChoiceRadioField(
-        "Which best describes you?", choices=FEE_CATEGORY_CHOICES,
+        "Which best describes you?",
+        choices=FEE_CATEGORY_CHOICES,
         description="This decides which fees, if any, apply. Most individuals choose “All other requesters”.",
         validators=[InputRequired("Choose the description that fits you.")],
     )
     fee_limit = DecimalField(
-        "The most you agree to pay, in US dollars", places=2,
+        "The most you agree to pay, in US dollars",
+        places=2,
         description="Optional. We will contact you before charging more than this. We charge nothing under $25.",
-        validators=[Optional(), NumberRange(min=0, max=1_000_000,
-                                            message="Enter an amount of $0 or more.")],
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=1_000_000, message="Enter an amount of $0 or more."),
+        ],
     )
     fee_waiver = BooleanField("I am asking for a fee waiver")
     fee_waiver_reason = TextAreaField(
-        "Why should fees be waived?", filters=TEXT,
-        description="Explain how the records will add to the public's understanding of what the government does, and that the request is not mainly in your commercial interest.",
-        validators=[required_when("fee_waiver", "Explain why fees should be waived, or untick the fee waiver box."),
-                    Length(max=REASON_MAX), no_control_characters],
+        "Why should fees be waived?",
+        filters=TEXT,
+        description=(
+            "Explain how the records will add to the public's understanding of what the "
+            "government does, and that the request is not mainly in your commercial interest."
+        ),
+        validators=[
+            required_when(
+                "fee_waiver", "Explain why fees should be waived, or untick the fee waiver box."
+            ),
+            Length(max=REASON_MAX),
+            no_control_characters,
+        ],
     )
 
     # Expedited processing
     expedited = BooleanField("I am asking for expedited processing")
     expedited_reason = TextAreaField(
-        "What is the compelling need?", filters=TEXT,
-        description="For example, an imminent threat to someone’s life or safety, or an urgent need to inform the public about federal government activity if your work is disseminating information.",
-        validators=[required_when("expedited", "Explain the compelling need, or untick the expedited processing box."),
-                    Length(max=REASON_MAX), no_control_characters],
+        "What is the compelling need?",
+        filters=TEXT,
+        description=(
+            "For example, an imminent threat to someone’s life or safety, or an urgent need to "
+            "inform the public about federal government activity if your work is disseminating "
+            "information."
+        ),
+        validators=[
+            required_when(
+                "expedited", "Explain the compelling need, or untick the expedited processing box."
+            ),
+            Length(max=REASON_MAX),
+            no_control_characters,
+        ],
     )
     expedited_certified = BooleanField(
         "I certify that my statement of compelling need is true and correct to the best of my knowledge and belief."
     )
 
-    delivery_format = ChoiceRadioField("How would you like the records?", choices=DELIVERY_CHOICES,
-                                 default=DeliveryFormat.ELECTRONIC.value,
-                                 validators=[Optional()])
+    delivery_format = ChoiceRadioField(
+        "How would you like the records?",
+        choices=DELIVERY_CHOICES,
+        default=DeliveryFormat.ELECTRONIC.value,
+        validators=[Optional()],
+    )
 
     # Spam trap: people never see it; bots fill it in.
     website = StringField("Leave this field empty")

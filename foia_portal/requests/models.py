@@ -70,12 +70,19 @@ class FoiaRequest(db.Model):
         # partial indexes, so "open by due date" and "mine" stay fast among a million closed
         # requests (see docs/staff-workflow.md, "Performance").
         sa.Index(
-            "ix_foia_request_open_due_date", "due_date", "id",
-            postgresql_where=sa.text(OPEN_CONDITION), sqlite_where=sa.text(OPEN_CONDITION),
+            "ix_foia_request_open_due_date",
+            "due_date",
+            "id",
+            postgresql_where=sa.text(OPEN_CONDITION),
+            sqlite_where=sa.text(OPEN_CONDITION),
         ),
         sa.Index(
-            "ix_foia_request_open_assignee_due_date", "assignee_id", "due_date", "id",
-            postgresql_where=sa.text(OPEN_CONDITION), sqlite_where=sa.text(OPEN_CONDITION),
+            "ix_foia_request_open_assignee_due_date",
+            "assignee_id",
+            "due_date",
+            "id",
+            postgresql_where=sa.text(OPEN_CONDITION),
+            sqlite_where=sa.text(OPEN_CONDITION),
         ),
     )
 
@@ -216,4 +223,3 @@ class RequestEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<RequestEvent {self.id} {self.kind}>"
-
