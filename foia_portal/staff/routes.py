@@ -31,6 +31,9 @@ from foia_portal.core.tracking import normalise_tracking_number
 from foia_portal.core.types import utcnow
 from foia_portal.core.workflow import ACTIONS, ActionNotAllowed, RoleNotAllowed, request_actions
 from foia_portal.extensions import db
+from foia_portal.faq import services as faq_services
+from foia_portal.faq.forms import FaqForm
+from foia_portal.faq.models import Faq, FaqCategory
 from foia_portal.reports.services import dashboard_figures
 from foia_portal.requests import services as intake
 from foia_portal.requests.clock import deadline_for
@@ -415,15 +418,7 @@ def audit_log():
 # --- FAQ editing (thin views over foia_portal.faq.services) -------------------------------------
 
 
-def _faq_services():
-    from foia_portal.faq import services as faq_services
-
-    return faq_services
-
-
 def _faq_form(faq=None):
-    from foia_portal.faq.forms import FaqForm
-
     if faq is None or request.method == "POST":
         return FaqForm()
     return FaqForm(
@@ -441,9 +436,6 @@ def _faq_form(faq=None):
 @staff_required
 def faq_list():
     """Every FAQ, published or not, by category; publish, unpublish, reorder categories."""
-    from foia_portal.faq.models import Faq
-
-    faq_services = _faq_services()
     categories = faq_services.list_categories()
     faqs = list(db.session.scalars(sa.select(Faq).order_by(Faq.category_id, Faq.position, Faq.id)))
     by_category = {c.id: [f for f in faqs if f.category_id == c.id] for c in categories}
@@ -456,7 +448,6 @@ def _save_faq(faq=None):
     """Create or edit an FAQ; the "preview" button shows the rendered answer without saving."""
     from markupsafe import Markup
 
-    faq_services = _faq_services()
     form = _faq_form(faq)
     template = "staff/faq_edit.html"
     if request.method == "GET":
@@ -503,8 +494,6 @@ def faq_new():
 @staff_required
 def faq_edit(faq_id: int):
     """Edit an FAQ, with a preview of the rendered answer."""
-    from foia_portal.faq.models import Faq
-
     return _save_faq(db.get_or_404(Faq, faq_id))
 
 
@@ -512,11 +501,9 @@ def faq_edit(faq_id: int):
 @staff_required
 def faq_publish(faq_id: int):
     """Publish (`published=1`) or unpublish (`published=0`) an FAQ."""
-    from foia_portal.faq.models import Faq
-
     faq = db.get_or_404(Faq, faq_id)
     published = request.form.get("published") == "1"
-    _faq_services().set_published(faq, published)
+    faq_services.set_published(faq, published)
     accounts.audit(current_user, "faq.publish" if published else "faq.unpublish", faq.slug)
     db.session.commit()
     flash(f"{'Published' if published else 'Unpublished'} “{faq.question}”.", "success")
@@ -527,10 +514,7 @@ def faq_publish(faq_id: int):
 @staff_required
 def faq_category_move(category_id: int):
     """Move a category one place up or down in the FAQ's order."""
-    from foia_portal.faq.models import FaqCategory
-
     category = db.get_or_404(FaqCategory, category_id)
-    faq_services = _faq_services()
     order = [c.id for c in faq_services.list_categories()]
     step = -1 if request.form.get("direction") == "up" else 1
     faq_services.move_category(category, max(0, order.index(category.id) + step))
