@@ -13,6 +13,7 @@ from foia_portal.api import portal
 from foia_portal.api.errors import ApiError, read_json_body
 from foia_portal.api.routes import bp
 from foia_portal.extensions import db
+from foia_portal.mail.outbox import send_after_commit
 from foia_portal.requests import services
 
 
@@ -70,12 +71,5 @@ def receive_foia_gov_request():
         db.session.rollback()
         stored.discard()
         raise
-    notifications_after_commit()
-    return jsonify(portal.portal_answer(foia_request))
-
-
-def notifications_after_commit() -> None:
-    """Try the confirmation and staff notice right away (contract: "Email"); the outbox retries."""
-    from foia_portal.mail.outbox import send_after_commit
-
     send_after_commit()
+    return jsonify(portal.portal_answer(foia_request))

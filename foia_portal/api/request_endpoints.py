@@ -8,6 +8,7 @@ from foia_portal.api.errors import ApiError, read_json_body, validation_error
 from foia_portal.api.routes import bp
 from foia_portal.core.vocabulary import Channel
 from foia_portal.extensions import db, limiter
+from foia_portal.mail.outbox import send_after_commit
 from foia_portal.requests import services
 from foia_portal.requests.forms import validate_request_json
 from foia_portal.requests.links import status_url
@@ -53,20 +54,13 @@ def create_request():
         services.StoredFiles(),
     )
     db.session.commit()
-    notifications_after_commit()
+    send_after_commit()
     response = jsonify(created_request_body(foia_request))
     response.status_code = 201
     response.headers["Location"] = (
         url_for("api.create_request", _external=False) + f"/{foia_request.tracking_number}"
     )
     return response
-
-
-def notifications_after_commit() -> None:
-    """Try the confirmation and staff notice right away (contract: "Email"); the outbox retries."""
-    from foia_portal.mail.outbox import send_after_commit
-
-    send_after_commit()
 
 
 # --- GET /api/v1/requests/<tracking_number>?email=: the requester's view (issue 3) ------------

@@ -22,6 +22,7 @@ from foia_portal.core import deadlines
 from foia_portal.core.tracking import normalise_tracking_number
 from foia_portal.core.workflow import check_request_action, request_actions
 from foia_portal.extensions import db
+from foia_portal.mail.outbox import send_after_commit
 from foia_portal.requests.models import FoiaRequest, RequestEvent
 from foia_portal.requests.services import StoredFiles
 from foia_portal.staff import queue, workflow
@@ -213,12 +214,5 @@ def staff_action(tracking_number: str):
         db.session.rollback()
         stored.discard()
         raise
-    notifications_after_commit()
-    return jsonify(event=event_json(event), request=detail_json(foia_request, user))
-
-
-def notifications_after_commit() -> None:
-    """Try the emails the action queued right away (contract: "Email"); the outbox retries."""
-    from foia_portal.mail.outbox import send_after_commit
-
     send_after_commit()
+    return jsonify(event=event_json(event), request=detail_json(foia_request, user))

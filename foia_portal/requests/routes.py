@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from foia_portal.core.text import strip_text
 from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
 from foia_portal.extensions import csrf, db, limiter
+from foia_portal.mail.outbox import send_after_commit
 from foia_portal.requests import services
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.forms import FoiaRequestForm
@@ -94,15 +95,8 @@ def new():
         db.session.rollback()
         stored.discard()
         raise
-    notifications_after_commit()
-    return redirect_to_confirmation(foia_request)
-
-
-def notifications_after_commit() -> None:
-    """Try the emails the commit queued right away (contract: "Email"); the outbox retries."""
-    from foia_portal.mail.outbox import send_after_commit
-
     send_after_commit()
+    return redirect_to_confirmation(foia_request)
 
 
 def redirect_to_confirmation(foia_request: FoiaRequest):

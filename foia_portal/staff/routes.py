@@ -34,6 +34,7 @@ from foia_portal.extensions import db
 from foia_portal.faq import services as faq_services
 from foia_portal.faq.forms import FaqForm
 from foia_portal.faq.models import Faq, FaqCategory
+from foia_portal.mail.outbox import send_after_commit
 from foia_portal.reports.services import dashboard_figures
 from foia_portal.requests import services as intake
 from foia_portal.requests.clock import deadline_for
@@ -55,13 +56,6 @@ def _register_template_helpers(state) -> None:
 
     app.jinja_env.globals["staff_endpoints"] = staff_endpoints
     app.jinja_env.globals["now_utc"] = utcnow
-
-
-def send_emails() -> None:
-    """Try the emails the last commit queued right away (contract: "Email"); the outbox retries."""
-    from foia_portal.mail.outbox import send_after_commit
-
-    send_after_commit()
 
 
 # --- the queue ---------------------------------------------------------------------------------
@@ -234,7 +228,7 @@ def request_action(tracking_number: str, action: str):
         db.session.rollback()
         stored.discard()
         raise
-    send_emails()
+    send_after_commit()
     flash(f"Done: {ACTIONS[action].label.lower()}.", "success")
     return redirect(url_for("staff.request_detail", tracking_number=tracking_number), code=303)
 
@@ -304,7 +298,7 @@ def new_request():
         db.session.rollback()
         stored.discard()
         raise
-    send_emails()
+    send_after_commit()
     flash(f"Request {foia_request.tracking_number} entered.", "success")
     return redirect(
         url_for("staff.request_detail", tracking_number=foia_request.tracking_number), code=303
@@ -553,6 +547,6 @@ def outbox_retry(message_id: int):
         flash(str(error), "error")
         return redirect(url_for("staff.outbox"), code=303)
     db.session.commit()
-    send_emails()
+    send_after_commit()
     flash(f"Trying again to send “{message.subject}” to {message.recipient}.", "success")
     return redirect(url_for("staff.outbox"), code=303)
