@@ -61,6 +61,7 @@ bench: install ## The performance benchmark (see docs/performance.md).
 
 migration: install ## Regenerate migrations/versions/0001_initial.py after changing a model.
 	$(BIN)/python scripts/regen_initial_migration.py
+	$(BIN)/ruff format --quiet migrations/versions/0001_initial.py
 
 clean:
 	rm -rf $(VENV) node_modules foia_portal/static/uswds foia_portal/static/vendor

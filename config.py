@@ -103,6 +103,11 @@ class Config:
     FAQ_PAGE_SIZE = 10
     QUEUE_PAGE_SIZE = 50
 
+    # Rendered public pages kept per process and served again while their data is unchanged
+    # (foia_portal/core/page_cache.py). The bound is per worker process.
+    PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+    PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 32 * 1024 * 1024)
+
 
 class DevelopmentConfig(Config):
     DEBUG = False

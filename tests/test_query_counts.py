@@ -22,6 +22,13 @@ from tests.fixtures.staff import login
 SMALL, LARGE = 3, 30
 
 
+@pytest.fixture
+def config_overrides():
+    # What must not grow is the work of rendering a page; a page served from the page cache
+    # (core/page_cache.py) would hide it. tests/test_page_cache.py covers the cached path.
+    return {"PAGE_CACHE_ENABLED": False}
+
+
 @contextmanager
 def counted_statements() -> Iterator[list[str]]:
     """The SQL statements sent while the block runs."""

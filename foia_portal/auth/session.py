@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, Request, g
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_login.utils import _user_context_processor
 
 from foia_portal.extensions import db, login_manager
 
 
+class CookieOnlySessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signer for visitors who have none.
+
+    Nearly every request comes from the public, who never have a session cookie; Flask would
+    still make a signing serializer for each of them before noticing there is nothing to read.
+    """
+
+    def open_session(self, app: Flask, request: Request):
+        if self.get_cookie_name(app) not in request.cookies and app.secret_key:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_login_manager(app: Flask) -> None:
+    app.session_interface = CookieOnlySessionInterface()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

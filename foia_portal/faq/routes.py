@@ -1,7 +1,8 @@
 """Public FAQ pages: the list, the search, each article, and the "Was this helpful?" vote.
 
 These pages are anonymous and cache-friendly: they never touch the session (no `current_user`,
-no `flash`, no CSRF token). The only cookie is the random voter id, set by the vote itself.
+no `flash`, no CSRF token). The only cookie is the random voter id, set by the vote itself. Each
+rendered page is kept per process, keyed on the FAQ's content version (core/page_cache.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
+from foia_portal.core.content_version import FAQ, content_version
+from foia_portal.core.page_cache import cached_page
 from foia_portal.extensions import csrf, db
 from foia_portal.faq import services
 from foia_portal.faq.forms import FaqVoteForm
@@ -35,27 +38,44 @@ def page_number(value: str | None) -> int:
 @bp.route("/faq")
 def index():
     """Every published question, by category, with the search box at the top."""
-    return render_template("faq/index.html", categories=services.categories_with_faqs())
+    return cached_page(("faq-index", content_version(FAQ)), render_index)
+
+
+def render_index(results=None):
+    return render_template(
+        "faq/index.html", categories=services.categories_with_faqs(), results=results
+    )
 
 
 @bp.route("/faq/search")
 def search():
     """Ranked search; an empty or punctuation-only query shows the categories instead."""
-    results = search_faqs(
-        request.args.get("q", ""),
-        page=page_number(request.args.get("page")),
-        per_page=current_app.config["FAQ_PAGE_SIZE"],
+    query = request.args.get("q", "")
+    page = page_number(request.args.get("page"))
+    return cached_page(
+        ("faq-search", query, page, content_version(FAQ)), lambda: render_search(query, page)
     )
+
+
+def render_search(query: str, page: int):
+    results = search_faqs(query, page=page, per_page=current_app.config["FAQ_PAGE_SIZE"])
     if results.is_empty_query:
-        return render_template(
-            "faq/index.html", categories=services.categories_with_faqs(), results=results
-        )
+        return render_index(results)
     return render_template("faq/search.html", results=results)
 
 
 @bp.route("/faq/<slug>")
 def article(slug: str):
     """One FAQ: the answer, when it was updated, related questions and the helpfulness vote."""
+    voted = request.args.get("voted")
+    if voted not in {"yes", "no", "refused"}:
+        voted = None
+    return cached_page(
+        ("faq-article", slug, voted, content_version(FAQ)), lambda: render_article(slug, voted)
+    )
+
+
+def render_article(slug: str, voted: str | None):
     faq = services.get_published(slug)
     if faq is None:
         abort(404)
@@ -63,8 +83,8 @@ def article(slug: str):
         "faq/article.html",
         faq=faq,
         related=services.related_faqs(faq),
-        voted=request.args.get("voted") in {"yes", "no"},
-        vote_refused=request.args.get("voted") == "refused",
+        voted=voted in {"yes", "no"},
+        vote_refused=voted == "refused",
     )
 
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from sqlalchemy.exc import SQLAlchemyError
 
+from foia_portal.core.page_cache import cached_page
 from foia_portal.extensions import db
 
 bp = Blueprint("public", __name__)
@@ -12,13 +13,13 @@ bp = Blueprint("public", __name__)
 @bp.route("/")
 def home():
     """The office's home page."""
-    return render_template("public/home.html")
+    return cached_page("home", lambda: render_template("public/home.html"))
 
 
 @bp.route("/foia")
 def foia():
     """How to file a FOIA request and what happens next."""
-    return render_template("public/foia.html")
+    return cached_page("foia", lambda: render_template("public/foia.html"))
 
 
 @bp.route("/healthz")

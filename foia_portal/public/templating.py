@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g
+from flask import Flask, has_request_context, request
 
 from foia_portal.core import vocabulary
 from foia_portal.core.deadlines import today_eastern
 
+NONCE_KEY = "foia_portal.csp_nonce"
+
 
 def csp_nonce() -> str:
-    """A fresh nonce per response, for the page's own <script> tags."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    """A fresh nonce per response, for the page's own <script> tags.
+
+    Kept in the request's WSGI environ rather than `g`: `g` belongs to the app context, which
+    outlives a request wherever one context serves several (the tests, CLI-driven rendering).
+    """
+    environ = request.environ
+    if NONCE_KEY not in environ:
+        environ[NONCE_KEY] = secrets.token_urlsafe(16)
+    return environ[NONCE_KEY]
+
+
+def rendered_nonce() -> str | None:
+    """The nonce this response's page was rendered with, if it has scripts of its own."""
+    return request.environ.get(NONCE_KEY)
 
 
 def init_templating(app: Flask) -> None:
@@ -36,7 +48,7 @@ def init_templating(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        nonce = g.get("csp_nonce")
+        nonce = rendered_nonce() if has_request_context() else None
         script_src = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
         response.headers.setdefault(
             "Content-Security-Policy",

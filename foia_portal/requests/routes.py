@@ -20,6 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from foia_portal.core.deadlines import today_eastern
+from foia_portal.core.page_cache import cached_page
 from foia_portal.core.text import strip_text
 from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
 from foia_portal.extensions import csrf, db, limiter
@@ -27,7 +29,7 @@ from foia_portal.mail.outbox import send_after_commit
 from foia_portal.requests import services
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.forms import FoiaRequestForm
-from foia_portal.requests.links import read_status_token, status_token
+from foia_portal.requests.links import read_status_token, status_page_stamp, status_token
 from foia_portal.requests.models import Attachment, FoiaRequest
 from foia_portal.requests.public_view import build_public_view
 from foia_portal.requests.uploads import check_uploaded_files, display_filename, stored_path
@@ -199,7 +201,9 @@ def status():
     form = StatusLookupForm()
     if request.method == "GET":
         # The empty form is the same for everyone: cacheable like any public page.
-        return render_template("requests/status_lookup.html", form=form)
+        return cached_page(
+            "status-lookup", lambda: render_template("requests/status_lookup.html", form=form)
+        )
     if not form.validate():
         return private_page((render_template("requests/status_lookup.html", form=form), 422))
     foia_request = services.find_for_requester(form.tracking_number.data, form.email.data)
@@ -224,12 +228,23 @@ def request_for_link(token: str) -> FoiaRequest | None:
 
 @bp.route("/foia/status/<token>")
 def status_link(token: str):
-    """The requester's status page, opened from the signed link in every email."""
-    foia_request = request_for_link(token)
-    if foia_request is None:
+    """The requester's status page, opened from the signed link in every email.
+
+    Kept rendered per process (core/page_cache.py) until the request changes: its row version,
+    its newest timeline event and attachment, and the date (days left count down) are the key.
+    """
+    stamp = status_page_stamp(token)
+    if stamp is None:
         form = StatusLookupForm(formdata=None)
         page = render_template("requests/status_lookup.html", form=form, link_invalid=True)
         return private_page((page, 404))
+    return cached_page(("status", token, stamp, today_eastern()), lambda: render_status(token))
+
+
+def render_status(token: str):
+    foia_request = request_for_link(token)
+    if foia_request is None:
+        abort(404)
     view = build_public_view(foia_request, download_token=token)
     return private_page(render_template("requests/status.html", view=view, via_link=True))
 

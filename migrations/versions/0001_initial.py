@@ -215,6 +215,7 @@ def upgrade():
         ["status", "due_date", "id"],
         unique=False,
     )
+    op.create_index("ix_foia_request_updated_at", "foia_request", ["updated_at"], unique=False)
     op.create_table(
         "attachment",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -362,6 +363,7 @@ def downgrade():
     op.drop_table("faq_suggestion")
     op.drop_index(op.f("ix_attachment_request_id"), table_name="attachment")
     op.drop_table("attachment")
+    op.drop_index("ix_foia_request_updated_at", table_name="foia_request")
     op.drop_index("ix_foia_request_status_due_date", table_name="foia_request")
     op.drop_index(op.f("ix_foia_request_requester_id"), table_name="foia_request")
     op.drop_index("ix_foia_request_received_date", table_name="foia_request")

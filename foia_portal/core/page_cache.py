@@ -1,0 +1,116 @@
+"""Rendered public pages, kept in each process and served again while their data is unchanged.
+
+The public pages (the FAQ, the requester's status page) are read far more often than the data
+under them changes, and building one (SQL, Markdown already rendered, a 40 KB USWDS layout) costs
+ten times what Flask itself costs per request. So a view names the data its page shows with a
+cheap version stamp, and `cached_page` renders the page once per (URL, stamp) and answers from
+memory after that. When the data changes the stamp changes, and the next request renders afresh;
+there is nothing to invalidate and no window in which an edited page is served stale.
+
+Each process keeps its own copy (gunicorn workers share nothing), bounded by bytes
+(`PAGE_CACHE_MAX_BYTES`); the least recently used pages go first. Only 200 answers without a
+cookie are kept. Every script on our pages carries the response's CSP nonce: the nonce a page
+was rendered with is swapped for a fresh one on every hit, so no two responses share one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, current_app, make_response
+
+from foia_portal.public.templating import csp_nonce, rendered_nonce
+
+EXTENSION_KEY = "page_cache"
+
+
+class LruCache:
+    """A dict that forgets its least recently used entries beyond `max_bytes` (thread-safe)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: Hashable, value: Any, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self._entries[key] = (value, size)
+            self.size += size
+            while self.size > self.max_bytes:
+                _, (_, forgotten) = self._entries.popitem(last=False)
+                self.size -= forgotten
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPage:
+    body: bytes
+    nonce: bytes | None
+    headers: tuple[tuple[str, str], ...]
+
+
+# Headers a view sets that belong to the page itself; the security headers (CSP with the fresh
+# nonce and the rest) are added to every response by the templating module's after_request hook.
+KEPT_HEADERS = ("Content-Type", "Cache-Control", "Referrer-Policy", "X-Robots-Tag")
+
+
+def init_page_cache(app) -> None:
+    app.extensions[EXTENSION_KEY] = LruCache(app.config["PAGE_CACHE_MAX_BYTES"])
+
+
+def page_cache() -> LruCache:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def cached_page(key: Hashable, render: Callable[[], Any]) -> Response:
+    """The page `render()` makes, built once for `key` (which must name the data it shows)."""
+    cache = page_cache()
+    if not current_app.config["PAGE_CACHE_ENABLED"]:
+        return make_response(render())
+    page = cache.get(key)
+    if page is None:
+        response = make_response(render())
+        if response.status_code == 200 and "Set-Cookie" not in response.headers:
+            page = _page_of(response)
+            cache.put(key, page, len(page.body) + 512)
+        return response
+    body = page.body
+    if page.nonce is not None:
+        body = body.replace(page.nonce, csp_nonce().encode())
+    return current_app.response_class(body, headers=page.headers)
+
+
+def _page_of(response: Response) -> CachedPage:
+    nonce = rendered_nonce()
+    return CachedPage(
+        body=response.get_data(),
+        nonce=nonce.encode() if nonce else None,
+        headers=tuple(
+            (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
+        ),
+    )
