@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,7 +42,16 @@ MAX_QUERY_CHARS = 500  # longer input is cut: nobody's question is longer, and w
 MAX_WORDS = 16
 MIN_TYPO_WORD_LENGTH = 3
 TYPO_SIMILARITY = 0.4  # trigram similarity (as pg_trgm computes it) a correction must reach
-TYPO_CANDIDATE_ARTICLES = 8
+TYPO_CHOICES = 3  # closest words per misspelt word, checked against the published FAQ
+# Counting stops here ("more than 1,000 answers"), and so does the shortlist bm25 ranks: past
+# it, work would grow with the size of the FAQ for pages nobody reads.
+MAX_COUNTED = 1000
+# SQLite: matches walked beyond what a count or a page needs, for unpublished ones among them
+# (if they eat the margin, the walk is made again with all the unpublished as margin).
+COUNT_MARGIN = 100
+PAGE_MARGIN = 20
+# SQLite snippets: page articles closer than this many rowids are found in one walk of the index.
+SNIPPET_RUN_GAP = 2000
 
 # Words that carry no meaning in a search: PostgreSQL's English stop list (Snowball), used on
 # SQLite, where FTS5 has none, so that "how do I …" does not match every article.
@@ -88,6 +98,8 @@ class SearchResults:
     page: int = 1
     per_page: int = 10
     did_you_mean: str | None = None  # the query with misspelt words corrected, when any were
+    # More than MAX_COUNTED articles match; `total` is then MAX_COUNTED ("more than 1,000").
+    total_capped: bool = False
 
     @property
     def is_empty_query(self) -> bool:
@@ -144,97 +156,231 @@ def similarity(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
-def best_correction(word: str, texts: list[str]) -> str | None:
-    """The word of `texts` most like `word` (ties: the more frequent), if similar enough."""
-    counts = Counter(w.lower() for text in texts for w in _WORD.findall(text))
-    best, best_score = None, TYPO_SIMILARITY
-    for candidate, count in counts.items():
-        if candidate == word or len(candidate) < MIN_TYPO_WORD_LENGTH:
-            continue
-        score = similarity(word, candidate) + min(count, 20) * 0.001
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
+class Vocabulary:
+    """The FAQ's words with how many articles hold each, and a trigram index over them, for
+    "did you mean": the closest words to a misspelt one, as pg_trgm's similarity() ranks them."""
+
+    def __init__(self, rows):
+        self.words: list[str] = []
+        self.grams: list[int] = []  # number of trigrams of each word
+        self.frequency: list[int] = []
+        self.index: dict[str, list[int]] = {}
+        for word, documents in rows:
+            if len(word) < MIN_TYPO_WORD_LENGTH or not _WORD.fullmatch(word):
+                continue
+            number = len(self.words)
+            grams = trigrams(word)
+            self.words.append(word)
+            self.grams.append(len(grams))
+            self.frequency.append(documents)
+            for gram in grams:
+                self.index.setdefault(gram, []).append(number)
+
+    def closest(self, word: str, choices: int = TYPO_CHOICES) -> list[str]:
+        """Up to `choices` words at least TYPO_SIMILARITY similar, closest (then commonest)
+        first."""
+        grams = trigrams(word)
+        shared = Counter(n for gram in grams for n in self.index.get(gram, ()))
+        scored = []
+        for number, common in shared.items():
+            score = common / (len(grams) + self.grams[number] - common)
+            if score >= TYPO_SIMILARITY and self.words[number] != word:
+                scored.append((-score, -self.frequency[number], self.words[number]))
+        return [candidate for *_, candidate in sorted(scored)[:choices]]
+
+
+class VocabularyCache:
+    """One Vocabulary per database, reloaded when the database says its word list changed."""
+
+    def __init__(self):
+        self._entries: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, bind, version, load) -> Vocabulary:
+        key = str(bind.url)
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != version:
+            entry = (version, load())
+            with self._lock:
+                self._entries[key] = entry
+        return entry[1]
+
+
+_VOCABULARIES = VocabularyCache()
 
 
 # ------------------------------------------------------------------------------- engines
 
 
 class SqliteSearch:
-    """FTS5: `faq_fts` (porter) for ranked search, `faq_fts_trigram` for misspellings."""
+    """FTS5: `faq_fts` (porter) for ranked search; `faq_fts_plain_vocab` for misspellings."""
 
     # bm25 weights per column: a word in the question counts ten times a word in the answer.
     RANK = "bm25(10.0, 1.0)"
+    # Unpublished articles stay indexed; they are left out by id (the partial index
+    # ix_faq_search_unpublished holds them), so no match has to read its `faq` row.
+    UNPUBLISHED = "(SELECT id FROM faq WHERE NOT published)"
+    UNPUBLISHED_COUNT = "(SELECT count(*) FROM faq WHERE NOT published)"
+    # The FTS5 structure record of `faq_fts_plain`: it changes on every write to the index.
+    VOCAB_VERSION = "(SELECT block FROM faq_fts_plain_data WHERE id = 10)"
 
     @staticmethod
-    def match_expression(words: tuple[str, ...]) -> str:
+    def match_expression(words: tuple[str, ...], operator: str = "OR") -> str:
         # Tokens hold only letters and digits, so a double-quoted FTS5 string cannot break out.
-        return " OR ".join(f'"{w}"' for w in words)
+        return f" {operator} ".join(f'"{w}"' for w in words)
 
-    def known_words(self, words: tuple[str, ...]) -> set[str]:
+    def known_words(self, words: tuple[str, ...]) -> tuple[set[str], bytes | None]:
+        """The words matching a published article, and the word list's version."""
         # Built from constants and placeholder names only; the words travel as bound values.
-        checks = ", ".join(
-            f"EXISTS (SELECT 1 FROM faq_fts JOIN faq f ON f.id = faq_fts.rowid "  # noqa: S608
+        # EXISTS stops at the first published match.
+        checks = "".join(
+            f", EXISTS (SELECT 1 FROM faq_fts JOIN faq f ON f.id = faq_fts.rowid "  # noqa: S608
             f"WHERE faq_fts MATCH :w{i} AND f.published)"
             for i in range(len(words))
         )
-        row = db.session.execute(
-            sa.text(f"SELECT {checks}"),
+        version, *row = db.session.execute(
+            sa.text(f"SELECT {self.VOCAB_VERSION}{checks}"),  # noqa: S608
             {f"w{i}": self.match_expression((w,)) for i, w in enumerate(words)},
         ).one()
-        return {w for w, known in zip(words, row, strict=True) if known}
+        return {w for w, known in zip(words, row, strict=True) if known}, version
 
-    def typo_texts(self, words: tuple[str, ...]) -> list[str]:
-        grams = sorted({w[i : i + 3] for w in words for i in range(len(w) - 2)})
-        if not grams:
-            return []
+    def corrections(self, words: tuple[str, ...], version) -> dict[str, str]:
+        vocabulary = _VOCABULARIES.get(db.session.get_bind(), version, self.load_vocabulary)
+        candidates = {word: vocabulary.closest(word) for word in words}
+        wanted = tuple(dict.fromkeys(c for found in candidates.values() for c in found))
+        if not wanted:
+            return {}
+        # The word list also holds words of unpublished articles: keep published matches only.
+        known, _ = self.known_words(wanted)
+        found = {}
+        for word, choices in candidates.items():
+            best = next((c for c in choices if c in known), None)
+            if best:
+                found[word] = best
+        return found
+
+    @staticmethod
+    def load_vocabulary() -> Vocabulary:
+        # Terms starting with a digit sort first and are never offered: skip them in the index.
+        rows = db.session.execute(
+            sa.text("SELECT term, doc FROM faq_fts_plain_vocab WHERE term >= 'a'")
+        )
+        return Vocabulary(rows)
+
+    def count(self, words: tuple[str, ...]) -> int:
+        """How many published articles match, counted up to MAX_COUNTED + 1.
+
+        The newest MAX_COUNTED + 1 + margin matches are counted, less the unpublished among
+        them (taken out by id, in one pass over the partial index). Only if unpublished ones
+        ate into the margin is the count made again with every unpublished article as margin.
+        """
+        for margin in (f"{COUNT_MARGIN:d}", self.UNPUBLISHED_COUNT):
+            published, walked = db.session.execute(
+                sa.text(
+                    f"""
+                    SELECT count(*) FILTER (WHERE id NOT IN {self.UNPUBLISHED}), count(*)
+                    FROM (
+                        SELECT rowid AS id FROM faq_fts WHERE faq_fts MATCH :any
+                        LIMIT :cap + {margin}
+                    )
+                    """  # noqa: S608 (constants only; the values are bound)
+                ),
+                {"any": self.match_expression(words), "cap": MAX_COUNTED + 1},
+            ).one()
+            if published > MAX_COUNTED or walked < MAX_COUNTED + 1 + COUNT_MARGIN:
+                break
+        return published
+
+    def ranked_ids(self, words: tuple[str, ...], total: int, limit: int, offset: int) -> list:
+        """The ids of this page's articles, best first.
+
+        Up to MAX_COUNTED matches, bm25 ranks them all (FTS5 sorts them: `ORDER BY rank`).
+        Beyond that, bm25 would cost time in proportion to the FAQ (about 1 µs a match, and
+        its IDF reads every match of every word), so articles are ranked by what they match,
+        newest first within each tier: every word in the question, every word, any word in the
+        question, any word. Each tier is a LIMIT'd walk of the index in rowid order, so the cost
+        depends on the page, not on the size of the FAQ.
+        """
+        values = {"any": self.match_expression(words), "limit": limit, "offset": offset}
+        if total <= MAX_COUNTED:
+            sql = f"""
+                SELECT rowid FROM faq_fts
+                WHERE faq_fts MATCH :any AND faq_fts.rank MATCH '{self.RANK}'
+                    AND rowid NOT IN {self.UNPUBLISHED}
+                ORDER BY faq_fts.rank LIMIT :limit OFFSET :offset
+            """  # noqa: S608 (constants only; the values are bound)
+            return db.session.scalars(sa.text(sql), values).all()
+        expressions = [
+            f"{{question}} : ({self.match_expression(words, 'AND')})",
+            self.match_expression(words, "AND"),
+            f"{{question}} : ({self.match_expression(words)})",
+            self.match_expression(words),
+        ]
+        if len(words) == 1:
+            expressions = expressions[2:]
+        values.update({f"tier{n}": expression for n, expression in enumerate(expressions)})
+        expected = min(limit, min(total, MAX_COUNTED) - offset)
+        for margin in (f"{PAGE_MARGIN:d}", self.UNPUBLISHED_COUNT):
+            # A tier is needed only when the tiers before it hold fewer than offset + limit
+            # articles, so tier n needs at most n * (offset + limit) rows, plus a margin for
+            # unpublished ones (checked on their `faq` row: a few dozen rows).
+            tiers = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT rowid AS id, {n} AS tier FROM faq_fts "  # noqa: S608
+                f"WHERE faq_fts MATCH :tier{n} ORDER BY rowid DESC "
+                f"LIMIT {n + 1} * (:offset + :limit) + {margin})"
+                for n in range(len(expressions))
+            )
+            sql = f"""
+                SELECT t.id FROM ({tiers}) AS t JOIN faq f ON f.id = t.id
+                WHERE f.published
+                GROUP BY t.id ORDER BY min(t.tier), t.id DESC LIMIT :limit OFFSET :offset
+            """  # noqa: S608 (constants only; the values are bound)
+            ids = db.session.scalars(sa.text(sql), values).all()
+            if len(ids) >= expected:
+                break
+        return ids
+
+    def page_rows(self, words: tuple[str, ...], ids: list[int]) -> list:
+        """The page's articles with the question highlighted and a snippet of the answer.
+
+        FTS5 makes snippets only on a cursor of the query, and setting one up per article
+        (`rowid = ?`) costs about as much as walking a few thousand matches. So the ids are
+        grouped into runs of nearby rowids, and each run is one walk over a rowid range.
+        """
+        runs: list[list[int]] = []
+        for rowid in sorted(ids):
+            if runs and rowid - runs[-1][-1] <= SNIPPET_RUN_GAP:
+                runs[-1].append(rowid)
+            else:
+                runs.append([rowid])
+        ranges = " UNION ALL ".join(
+            "SELECT rowid AS id, highlight(faq_fts, 0, :start, :end) AS question_marked, "  # noqa: S608
+            "snippet(faq_fts, 1, :start, :end, '…', 32) AS snippet FROM faq_fts "
+            f"WHERE faq_fts MATCH :any AND rowid BETWEEN {run[0]:d} AND {run[-1]:d} "
+            f"AND +rowid IN ({', '.join(f'{rowid:d}' for rowid in run)})"
+            for run in runs
+        )
         rows = db.session.execute(
             sa.text(
-                "SELECT f.question, f.answer_text FROM faq_fts_trigram t "
-                "JOIN faq f ON f.id = t.rowid "
-                "WHERE faq_fts_trigram MATCH :expr AND f.published "
-                "ORDER BY t.rank LIMIT :limit"
+                f"""
+                SELECT m.id, f.slug, f.question, c.name, c.slug, m.question_marked, m.snippet
+                FROM ({ranges}) AS m
+                JOIN faq f ON f.id = m.id JOIN faq_category c ON c.id = f.category_id
+                """  # noqa: S608 (integers and constants only; the words are bound)
             ),
-            {"expr": self.match_expression(tuple(grams)), "limit": TYPO_CANDIDATE_ARTICLES},
+            {"any": self.match_expression(words), "start": MARK_START, "end": MARK_END},
         )
-        return [f"{question} {answer}" for question, answer in rows]
+        by_id = {row[0]: row[1:] for row in rows}
+        return [by_id[rowid] for rowid in ids if rowid in by_id]
 
-    def corrections(self, words: tuple[str, ...]) -> dict[str, str]:
-        texts = self.typo_texts(words)
-        found = {word: best_correction(word, texts) for word in words}
-        return {word: best for word, best in found.items() if best}
-
-    def count(self, words: tuple[str, ...], query: str) -> int:
-        return db.session.scalar(
-            sa.text(
-                "SELECT count(*) FROM faq_fts JOIN faq f ON f.id = faq_fts.rowid "
-                "WHERE faq_fts MATCH :expr AND f.published"
-            ),
-            {"expr": self.match_expression(words)},
-        )
-
-    def page(self, words: tuple[str, ...], query: str, limit: int, offset: int):
-        # `ORDER BY rank` lets FTS5 return rows already sorted, so snippets are made only for
-        # the rows of this page.
-        return db.session.execute(
-            sa.text(
-                "SELECT f.slug, f.question, c.name, c.slug, "
-                "highlight(faq_fts, 0, :start, :end), "
-                "snippet(faq_fts, 1, :start, :end, '…', 32) "
-                "FROM faq_fts JOIN faq f ON f.id = faq_fts.rowid "
-                "JOIN faq_category c ON c.id = f.category_id "
-                "WHERE faq_fts MATCH :expr AND faq_fts.rank MATCH :rank AND f.published "
-                "ORDER BY faq_fts.rank LIMIT :limit OFFSET :offset"
-            ),
-            {
-                "expr": self.match_expression(words),
-                "rank": self.RANK,
-                "start": MARK_START,
-                "end": MARK_END,
-                "limit": limit,
-                "offset": offset,
-            },
-        ).all()
+    def search(self, words: tuple[str, ...], query: str, page: int, per_page: int):
+        """(total, page, rows) for the page asked for, clamped to the last page."""
+        total = self.count(words)
+        if not total:
+            return 0, 1, []
+        page = min(page, math.ceil(min(total, MAX_COUNTED) / per_page))
+        ids = self.ranked_ids(words, total, per_page, (page - 1) * per_page)
+        return total, page, self.page_rows(words, ids)
 
 
 class PostgresSearch:
@@ -263,9 +409,9 @@ class PostgresSearch:
         row = db.session.execute(
             sa.text(f"SELECT {checks}"), {f"w{i}": w for i, w in enumerate(words)}
         ).one()
-        return {w for w, known in zip(words, row, strict=True) if known}
+        return {w for w, known in zip(words, row, strict=True) if known}, None
 
-    def corrections(self, words: tuple[str, ...]) -> dict[str, str]:
+    def corrections(self, words: tuple[str, ...], version=None) -> dict[str, str]:
         # `%` (similarity above pg_trgm.similarity_threshold, 0.3) uses the trigram index; the
         # closest few words are checked against the published FAQ (the word list only grows).
         rows = db.session.execute(
@@ -293,13 +439,21 @@ class PostgresSearch:
         return found
 
     def count(self, words: tuple[str, ...], query: str) -> int:
+        """How many published articles match, counted up to MAX_COUNTED + 1."""
         return db.session.scalar(
             sa.text(
-                f"SELECT count(*) {self.DOCUMENT_JOIN} WHERE f.published "
-                f"AND d.document @@ to_tsquery('english', :any)"
+                f"SELECT count(*) FROM (SELECT 1 {self.DOCUMENT_JOIN} WHERE f.published "  # noqa: S608
+                f"AND d.document @@ to_tsquery('english', :any) LIMIT :cap) AS hits"
             ),
-            {"any": self.any_word(words)},
+            {"any": self.any_word(words), "cap": MAX_COUNTED + 1},
         )
+
+    def search(self, words: tuple[str, ...], query: str, page: int, per_page: int):
+        """(total, page, rows) for the page asked for, clamped to the last page."""
+        total = self.count(words, query)
+        page = max(1, min(page, math.ceil(min(total, MAX_COUNTED) / per_page)))
+        rows = self.page(words, query, per_page, (page - 1) * per_page) if total else []
+        return total, page, rows
 
     def page(self, words: tuple[str, ...], query: str, limit: int, offset: int):
         # Articles holding all the words (websearch_to_tsquery: quotes are phrases, "-" excludes)
@@ -360,9 +514,9 @@ def correct_typos(engine, words: tuple[str, ...]) -> dict[str, str]:
     )
     if not unknown:
         return {}
-    known = engine.known_words(unknown)
+    known, version = engine.known_words(unknown)
     unknown = tuple(w for w in unknown if w not in known)
-    return engine.corrections(unknown) if unknown else {}
+    return engine.corrections(unknown, version) if unknown else {}
 
 
 def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> SearchResults:
@@ -383,10 +537,7 @@ def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> Sea
         did_you_mean = " ".join(corrections.get(w, w) for w in words)
         query = did_you_mean
 
-    total = engine.count(searched, query)
-    pages = max(1, math.ceil(total / per_page))
-    page = max(1, min(page, pages))
-    rows = engine.page(searched, query, per_page, (page - 1) * per_page) if total else []
+    total, page, rows = engine.search(searched, query, max(1, page), per_page)
     hits = [
         SearchHit(
             slug=slug,
@@ -402,8 +553,9 @@ def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> Sea
         query=clean_query(raw_query),
         words=words,
         hits=hits,
-        total=total,
+        total=min(total, MAX_COUNTED),
         page=page,
         per_page=per_page,
         did_you_mean=did_you_mean,
+        total_capped=total > MAX_COUNTED,
     )

@@ -188,6 +188,18 @@ def upgrade():
     op.create_index("ix_foia_request_closed_date", "foia_request", ["closed_date"], unique=False)
     op.create_index(op.f("ix_foia_request_due_date"), "foia_request", ["due_date"], unique=False)
     op.create_index(
+        "ix_foia_request_expedited_decided_at",
+        "foia_request",
+        ["expedited_decided_at"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_foia_request_fee_waiver_decided_at",
+        "foia_request",
+        ["fee_waiver_decided_at"],
+        unique=False,
+    )
+    op.create_index(
         "ix_foia_request_open_assignee_due_date",
         "foia_request",
         ["assignee_id", "due_date", "id"],
@@ -205,6 +217,21 @@ def upgrade():
     )
     op.create_index(
         "ix_foia_request_received_date", "foia_request", ["received_date"], unique=False
+    )
+    op.create_index(
+        "ix_foia_request_report",
+        "foia_request",
+        [
+            "received_date",
+            "status",
+            "closed_date",
+            "due_date",
+            "is_test",
+            "track",
+            "disposition",
+            "id",
+        ],
+        unique=False,
     )
     op.create_index(
         op.f("ix_foia_request_requester_id"), "foia_request", ["requester_id"], unique=False
@@ -366,6 +393,7 @@ def downgrade():
     op.drop_index("ix_foia_request_updated_at", table_name="foia_request")
     op.drop_index("ix_foia_request_status_due_date", table_name="foia_request")
     op.drop_index(op.f("ix_foia_request_requester_id"), table_name="foia_request")
+    op.drop_index("ix_foia_request_report", table_name="foia_request")
     op.drop_index("ix_foia_request_received_date", table_name="foia_request")
     op.drop_index(
         "ix_foia_request_open_due_date",
@@ -379,6 +407,8 @@ def downgrade():
         postgresql_where=sa.text("status IN ('received', 'in_progress', 'on_hold')"),
         sqlite_where=sa.text("status IN ('received', 'in_progress', 'on_hold')"),
     )
+    op.drop_index("ix_foia_request_fee_waiver_decided_at", table_name="foia_request")
+    op.drop_index("ix_foia_request_expedited_decided_at", table_name="foia_request")
     op.drop_index(op.f("ix_foia_request_due_date"), table_name="foia_request")
     op.drop_index("ix_foia_request_closed_date", table_name="foia_request")
     op.drop_index("ix_foia_request_assignee_status", table_name="foia_request")
