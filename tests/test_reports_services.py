@@ -12,9 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +26,7 @@ from foia_portal.core.vocabulary import EXEMPTIONS, Disposition
 from foia_portal.extensions import db
 from foia_portal.reports import services
 from foia_portal.reports.services import BusinessDayCalendar, annual_report, dashboard_figures
+from foia_portal.requests.models import FoiaRequest
 from tests.fixtures.reports import eastern, make_request, make_suggestion
 
 TODAY = date(2026, 11, 28)
@@ -427,3 +431,154 @@ def test_bulk_business_days_outside_the_table_fall_back_to_the_calculator():
     assert calendar.used(d(2026, 1, 5), d(2026, 1, 30), pauses) == deadlines.business_days_used(
         d(2026, 1, 5), d(2026, 1, 30), [deadlines.Pause(*pauses[0])]
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# The year-wide method (covering index, ordinals, one pass) against the rules stated plainly
+
+
+def _varied_requests(seed: int) -> None:
+    """Two and a half years of requests with every oddity the report has rules for."""
+    rng = random.Random(seed)
+    dispositions = [*(str(x) for x in Disposition), "legacy_code"]
+    for n in range(160):
+        received = d(2024, 7, 1) + timedelta(days=rng.randrange(880))
+        if received.weekday() >= 5:
+            received += timedelta(days=7 - received.weekday())
+        due = received + timedelta(days=rng.choice([-3, 0, 20, 28, 35, 60, 120, 300]))
+        closed = None
+        if rng.random() < 0.7:
+            closed = received + timedelta(days=rng.choice([-2, -1, 0, 1, 5, 30, 90, 200, 400]))
+            closed = min(closed, d(2026, 11, 27))
+        holds, day = [], received
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            start = day + timedelta(days=rng.randrange(1, 40))
+            end = start + timedelta(days=rng.randrange(0, 30))
+            if rng.random() < 0.4:  # a month's end, where the backlog is counted
+                start, end = (s.replace(day=1) - timedelta(days=1) for s in (start, end))
+            if rng.random() < 0.3:
+                holds.append((start, None))  # still on hold (or closed while on hold)
+                break
+            holds.append((start, end))
+            day = end
+        request = make_request(
+            received,
+            closed=closed,
+            disposition=rng.choice(dispositions) if closed else None,
+            track=rng.choice(["simple", "complex", "expedited", None, "fast"]),
+            status=None if closed or not holds or holds[-1][1] else "on_hold",
+            exemptions=rng.sample(["b5", "b6", "b7C", "b6", "b3", "b99"], rng.randrange(4)),
+            due=due,
+            holds=holds,
+            is_test=rng.random() < 0.05,
+            name=f"V{n}",
+        )
+        if closed and rng.random() < 0.05:
+            request.closed_date = None  # hand-edited: closed on its received date
+    db.session.flush()
+
+
+def _plain_report(fiscal_year: int, today: date) -> dict:
+    """The report's rules (docs/annual-report.md) applied request by request, in Python."""
+    start, end = deadlines.fiscal_year_bounds(fiscal_year)
+    as_of = min(end, today)
+    rows = [r for r in db.session.scalars(sa.select(FoiaRequest)) if not r.is_test]
+
+    def closed_on(r):
+        if r.status != "closed":
+            return None
+        return r.received_date if r.closed_date is None else max(r.closed_date, r.received_date)
+
+    def pending(r, day):
+        return r.received_date <= day and (closed_on(r) is None or closed_on(r) > day)
+
+    def on_hold(r, day):
+        return any(
+            h.started_on <= day and (h.ended_on is None or h.ended_on > day) for h in r.holds
+        )
+
+    def backlog(day):
+        return sum(1 for r in rows if pending(r, day) and r.due_date < day and not on_hold(r, day))
+
+    processed = [r for r in rows if closed_on(r) is not None and start <= closed_on(r) <= as_of]
+    days: dict[str, list[int]] = {"simple": [], "complex": [], "expedited": []}
+    for r in processed:
+        used = deadlines.business_days_between(r.received_date, closed_on(r))
+        for h in r.holds:
+            stop = h.ended_on or closed_on(r)
+            used -= max(0, deadlines.business_days_between(h.started_on, stop))
+        days[r.track if r.track in days else "simple"].append(max(0, used))
+    dispositions = {str(x): 0 for x in Disposition}
+    for r in processed:
+        dispositions[r.disposition if r.disposition in dispositions else "other"] += 1
+    exemptions = dict.fromkeys(EXEMPTIONS, 0)
+    for r in processed:
+        if r.disposition in ("full_denial", "partial_grant"):
+            for code in set(r.exemptions) & set(EXEMPTIONS):
+                exemptions[code] += 1
+    months, month = [], start
+    while month <= as_of:
+        month_end = min(as_of, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+        months.append(
+            {
+                "month": f"{month:%Y-%m}",
+                "received": sum(1 for r in rows if f"{r.received_date:%Y-%m}" == f"{month:%Y-%m}"),
+                "closed": sum(1 for r in processed if f"{closed_on(r):%Y-%m}" == f"{month:%Y-%m}"),
+                "pending_at_end": sum(1 for r in rows if pending(r, month_end)),
+                "backlog_at_end": backlog(month_end),
+            }
+        )
+        month = month_end + timedelta(days=1)
+    bands = [
+        {
+            "band": label,
+            **{
+                t: sum(1 for x in v if low <= x and (high is None or x <= high))
+                for t, v in days.items()
+            },
+        }
+        for label, low, high in services.TIME_BANDS
+    ]
+    return {
+        "pending_start": sum(1 for r in rows if pending(r, start - timedelta(days=1))),
+        "received": sum(1 for r in rows if start <= r.received_date <= as_of),
+        "processed": len(processed),
+        "pending_end": sum(1 for r in rows if pending(r, as_of)),
+        "dispositions": dispositions,
+        "exemptions": exemptions,
+        "processing_time": {
+            t: {
+                "count": len(v),
+                "median": services._median(v),
+                "average": services._average(v),
+                "lowest": min(v, default=None),
+                "highest": max(v, default=None),
+            }
+            for t, v in days.items()
+        },
+        "processing_time_distribution": bands,
+        "pending_past_due": backlog(as_of),
+        "months": months,
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_report_matches_its_rules_applied_request_by_request(app, seed):
+    _varied_requests(seed)
+    for fiscal_year in (2025, 2026, 2027):
+        got = annual_report(fiscal_year, today=TODAY).as_dict()
+        want = _plain_report(fiscal_year, TODAY)
+        got["pending_past_due"] = got["backlog"]["pending_past_due"]
+        assert {key: got[key] for key in want} == want, fiscal_year
+        assert got["reconciles"]
+
+
+def test_the_year_wide_processing_times_match_the_per_request_closures(app):
+    """`_processing_times` (the report's) and `_closures` (the dashboard's) agree."""
+    _varied_requests(3)
+    for start, as_of in ((d(2024, 10, 1), d(2025, 9, 30)), (d(2025, 10, 1), TODAY)):
+        closures = services._closures(start, as_of)
+        times = services._processing_times(start, as_of)
+        for track, days in times.durations.items():
+            assert sorted(days) == sorted(c.business_days for c in closures if c.track == track)
+        assert times.closed_per_month == Counter((c.closed.year, c.closed.month) for c in closures)

@@ -87,6 +87,23 @@ class FoiaRequest(db.Model):
         # The data-version stamp of the queue's counts: max(updated_at) is one index probe, and
         # every insert and every change of a request moves it (staff/queue.py, "kept figures").
         sa.Index("ix_foia_request_updated_at", "updated_at"),
+        # The annual report (reports/services.py): every column its year-wide counts read, so
+        # SQLite counts a year of 100,000 requests from this narrow index alone instead of
+        # fetching each wide row (0.4 s a pass); PostgreSQL can do index-only scans with it.
+        sa.Index(
+            "ix_foia_request_report",
+            "received_date",
+            "status",
+            "closed_date",
+            "due_date",
+            "is_test",
+            "track",
+            "disposition",
+            "id",
+        ),
+        # The report's expedited and fee-waiver decisions of a year: a few thousand rows.
+        sa.Index("ix_foia_request_expedited_decided_at", "expedited_decided_at"),
+        sa.Index("ix_foia_request_fee_waiver_decided_at", "fee_waiver_decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
