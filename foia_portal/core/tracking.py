@@ -30,24 +30,38 @@ def normalise_tracking_number(value: str) -> str:
     return "".join(value.split()).upper()
 
 
+_TABLE = TrackingSequence.__table__
+_BUMP = (
+    sa.update(_TABLE)
+    .where(
+        _TABLE.c.agency_code == sa.bindparam("agency"),
+        _TABLE.c.fiscal_year == sa.bindparam("year"),
+    )
+    .values(last_value=_TABLE.c.last_value + 1)
+    .returning(_TABLE.c.last_value)
+)
+
+
 def next_tracking_number(agency_code: str, received_at: datetime) -> tuple[str, int]:
-    """Reserve the next number of the fiscal year of `received_at`; returns (number, fiscal year)."""
+    """Reserve the next number of the fiscal year of `received_at`; returns (number, fiscal year).
+
+    One statement in the common case: the bump. The counter row of a new fiscal year is created
+    on its first submission (`ON CONFLICT DO NOTHING`: two first submissions at once create it
+    once; on PostgreSQL the second waits for the first to commit), then bumped.
+    """
     if not AGENCY_CODE_PATTERN.match(agency_code):
         raise ValueError("AGENCY_CODE must be 2 to 10 capital letters")
     fiscal_year = fiscal_year_for(received_at)
-    table = TrackingSequence.__table__
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    db.session.execute(
-        insert(table)
-        .values(agency_code=agency_code, fiscal_year=fiscal_year, last_value=0)
-        .on_conflict_do_nothing()
-    )
-    sequence = db.session.execute(
-        sa.update(table)
-        .where(table.c.agency_code == agency_code, table.c.fiscal_year == fiscal_year)
-        .values(last_value=table.c.last_value + 1)
-        .returning(table.c.last_value)
-    ).scalar_one()
+    key = {"agency": agency_code, "year": fiscal_year}
+    # Core on the session's connection: the same transaction, without the ORM's statement work.
+    connection = db.session.connection()
+    sequence = connection.execute(_BUMP, key).scalar_one_or_none()
+    if sequence is None:
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        connection.execute(
+            insert(_TABLE)
+            .values(agency_code=agency_code, fiscal_year=fiscal_year, last_value=0)
+            .on_conflict_do_nothing()
+        )
+        sequence = connection.execute(_BUMP, key).scalar_one()
     return format_tracking_number(agency_code, fiscal_year, sequence), fiscal_year

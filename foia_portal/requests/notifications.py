@@ -11,8 +11,9 @@ from typing import Any
 
 from flask import current_app, has_request_context
 
+from foia_portal.core.deadlines import Deadline
 from foia_portal.core.vocabulary import CHANNEL_LABELS, FEE_CATEGORY_LABELS
-from foia_portal.mail.outbox import queue_email
+from foia_portal.mail.outbox import insert_email, queue_email
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.links import status_url
 from foia_portal.requests.public_view import explain_deadline
@@ -26,10 +27,13 @@ def external_status_url(foia_request) -> str:
         return status_url(foia_request, external=True)
 
 
-def request_context(foia_request) -> dict[str, Any]:
-    """What both emails about a new request show: what was asked, the dates and the help."""
+def request_context(foia_request, deadline: Deadline | None = None) -> dict[str, Any]:
+    """What both emails about a new request show: what was asked, the dates and the help.
+
+    Intake passes the deadline it has just worked out; otherwise it is worked out here.
+    """
     config = current_app.config
-    deadline = deadline_for(foia_request)
+    deadline = deadline or deadline_for(foia_request)
     return {
         "foia_request": foia_request,
         "tracking_number": foia_request.tracking_number,
@@ -52,27 +56,31 @@ def request_context(foia_request) -> dict[str, Any]:
     }
 
 
-def request_received(foia_request) -> None:
-    """Queue the requester's confirmation and the staff notice for a new request."""
-    context = request_context(foia_request)
+def request_received(foia_request, deadline: Deadline | None = None) -> None:
+    """Queue the requester's confirmation and the staff notice for a new request.
+
+    Both are rendered from one context and written with one INSERT each (`insert_email`): the
+    intake service does not look at them again, and this runs while SQLite's write lock is held.
+    """
+    context = request_context(foia_request, deadline)
     # Requests from FOIA.gov may come without a usable email (a postal requester): no confirmation.
     if foia_request.requester.email:
-        queue_email(
+        insert_email(
             kind="requests/confirmation",
             recipient=foia_request.requester.email,
             subject=f"We received your FOIA request {foia_request.tracking_number}",
             context=context,
-            foia_request=foia_request,
+            request_id=foia_request.id,
         )
     office = current_app.config.get("FOIA_OFFICE_EMAIL")
     if office:
-        queue_email(
+        insert_email(
             kind="requests/staff_notice",
             recipient=office,
             subject=f"New FOIA request {foia_request.tracking_number}"
             + (" (expedited processing asked)" if foia_request.expedited else ""),
             context=context,
-            foia_request=foia_request,
+            request_id=foia_request.id,
         )
     else:
         current_app.logger.warning(

@@ -54,7 +54,7 @@ def new():
         # The spam trap was filled in: people never see that field.
         return render_template("requests/new.html", form=form, spam=True), 400
 
-    already = services.find_by_submission_token(form.form_token.data)
+    already = services.filed_with_token(form.form_token.data)
     if already is not None:
         return redirect_to_confirmation(already)
 
@@ -75,12 +75,14 @@ def new():
             ),
             stored,
         )
+        # Made before the commit, which expires the request: reading it back would be a query.
+        response = redirect_to_confirmation(foia_request)
         db.session.commit()
     except IntegrityError:
         # The same form token arrived twice at once: the other submission won; show its result.
         db.session.rollback()
         stored.discard()
-        already = services.find_by_submission_token(form.form_token.data)
+        already = services.filed_with_token(form.form_token.data)
         if already is None:
             raise
         return redirect_to_confirmation(already)
@@ -98,10 +100,11 @@ def new():
         stored.discard()
         raise
     send_after_commit()
-    return redirect_to_confirmation(foia_request)
+    return response
 
 
-def redirect_to_confirmation(foia_request: FoiaRequest):
+def redirect_to_confirmation(foia_request):
+    """303 to the confirmation page of a request (or of a row with its `id` and nonce)."""
     return redirect(url_for("requests.received", token=status_token(foia_request)), code=303)
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from foia_portal.core import deadlines
 from foia_portal.core.tracking import next_tracking_number, normalise_tracking_number
@@ -97,75 +99,150 @@ def store_attachment(
     )
 
 
+_INSERT_REQUESTER = sa.insert(Requester.__table__)
+_INSERT_REQUEST = sa.insert(FoiaRequest.__table__)
+_INSERT_EVENT = sa.insert(RequestEvent.__table__)
+
+
+def _insert(statement: sa.Insert, values: dict[str, Any]) -> dict[str, Any]:
+    """One INSERT on the session's connection; the row as written, defaults and new id included."""
+    result = db.session.connection().execute(statement, values)
+    row = dict(result.last_inserted_params())
+    row["id"] = result.inserted_primary_key[0]
+    return row
+
+
+def _as_loaded(model: type, row: dict[str, Any]):
+    """An ORM object for a row just written with Core, in the session as if it had been loaded.
+
+    Every column is given, so reading one never queries; relationships not given (a request's
+    timeline, holds and attachments) load from the database when first read, as after a query.
+    """
+    instance = model(**{column.key: row[column.key] for column in model.__table__.columns})
+    make_transient_to_detached(instance)
+    return instance
+
+
+def _all_columns(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
+    # Every column that has no default is given (None where unset): the statement's shape never
+    # changes (one cached compilation), and the row comes back whole.
+    blank = {
+        column.key: None
+        for column in table.columns
+        if column.default is None and not column.primary_key and column.key not in values
+    }
+    return {**blank, **values}
+
+
 def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     """Store a new request with its requester, attachments and "received" event; queue the emails.
 
     Files are written first and their names added to `stored`, so that the caller can remove them
     if the commit fails: a failed submission leaves nothing behind.
+
+    Everything that does not need the tracking number is worked out first. Taking the number is
+    the transaction's first write: on SQLite that takes the database's write lock, held until the
+    caller commits, so what follows is short: the rows are written with single Core INSERTs
+    (requester, request, event, two emails; a new request has nothing for the ORM's unit of work
+    to work out) and the request is returned as an ORM object in the session, as if loaded.
     """
     values = intake.fields
+    config = current_app.config
     submitted_at = intake.submitted_at or utcnow()
     received = intake.received_on or deadlines.received_date_for(
-        submitted_at, current_app.config["BUSINESS_DAY_ENDS_HOUR"]
+        submitted_at, config["BUSINESS_DAY_ENDS_HOUR"]
     )
     attachments = [store_attachment(upload, "supporting", stored) for upload in intake.files]
 
-    requester = Requester(**{name: values.get(name) or None for name in REQUESTER_FIELDS})
-    requester.email = (values["email"] or "").strip().lower()
-    tracking_number, fiscal_year = next_tracking_number(
-        current_app.config["AGENCY_CODE"], submitted_at
-    )
+    requester_values = {name: values.get(name) or None for name in REQUESTER_FIELDS}
+    requester_values["email"] = (values["email"] or "").strip().lower()
+    now = utcnow()  # created_at and updated_at: when it was stored (staff enter old letters)
+    requester_values["created_at"] = now
     deadline = deadlines.compute_deadline(received)
     fee_limit = values.get("fee_limit")
-    foia_request = FoiaRequest(
-        tracking_number=tracking_number,
-        fiscal_year=fiscal_year,
-        requester=requester,
-        description=values["description"],
-        date_from=values.get("date_from"),
-        date_to=values.get("date_to"),
-        fee_category=values["fee_category"],
-        fee_limit=Decimal(fee_limit) if fee_limit is not None else None,
-        fee_waiver=bool(values.get("fee_waiver")),
-        fee_waiver_reason=values.get("fee_waiver_reason") or None,
-        expedited=bool(values.get("expedited")),
-        expedited_reason=values.get("expedited_reason") or None,
-        delivery_format=values.get("delivery_format") or "electronic",
-        channel=intake.channel,
-        status=Status.RECEIVED,
-        submitted_at=submitted_at,
-        received_date=received,
-        due_date=deadline.due_date,
-        expedited_decision_due=(
-            deadlines.expedited_decision_due(received) if values.get("expedited") else None
-        ),
-        submission_token=intake.submission_token,
-        status_link_nonce=new_link_nonce(),
-        portal_request_id=intake.portal_request_id,
-        portal_payload=intake.portal_payload,
-        is_test=intake.is_test,
-        attachments=attachments,
+    request_values = _all_columns(
+        FoiaRequest.__table__,
+        {
+            "description": values["description"],
+            "date_from": values.get("date_from"),
+            "date_to": values.get("date_to"),
+            "fee_category": values["fee_category"],
+            "fee_limit": Decimal(fee_limit) if fee_limit is not None else None,
+            "fee_waiver": bool(values.get("fee_waiver")),
+            "fee_waiver_reason": values.get("fee_waiver_reason") or None,
+            "expedited": bool(values.get("expedited")),
+            "expedited_reason": values.get("expedited_reason") or None,
+            "delivery_format": values.get("delivery_format") or "electronic",
+            "channel": str(intake.channel),
+            "status": str(Status.RECEIVED),
+            "submitted_at": submitted_at,
+            "received_date": received,
+            "due_date": deadline.due_date,
+            "expedited_decision_due": (
+                deadlines.expedited_decision_due(received) if values.get("expedited") else None
+            ),
+            "submission_token": intake.submission_token,
+            "status_link_nonce": new_link_nonce(),
+            "portal_request_id": intake.portal_request_id,
+            "portal_payload": intake.portal_payload,
+            "is_test": intake.is_test,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        },
     )
-    db.session.add(foia_request)
-    db.session.flush()
+
+    # From here on the transaction writes (and on SQLite holds the write lock).
+    request_values["tracking_number"], request_values["fiscal_year"] = next_tracking_number(
+        config["AGENCY_CODE"], submitted_at
+    )
+    requester = _as_loaded(Requester, _insert(_INSERT_REQUESTER, requester_values))
+    request_values["requester_id"] = requester.id
+    foia_request = _as_loaded(FoiaRequest, _insert(_INSERT_REQUEST, request_values))
+    set_committed_value(foia_request, "requester", requester)
+    # What a new request has, known without asking: no holds (a deadline needs no query) and
+    # the files just stored (the confirmation email lists them).
+    set_committed_value(foia_request, "holds", [])
+    set_committed_value(foia_request, "attachments", attachments)
+    db.session.add(foia_request)  # with its requester: persistent and clean, nothing to flush
+    for attachment in attachments:
+        attachment.request_id = foia_request.id
+        db.session.add(attachment)  # written by the flush below
     link_suggestions_to_request(intake.submission_token, foia_request)
-    record_event(
-        foia_request,
-        "received",
-        public=True,
-        actor_id=intake.actor_id,
-        message=None,
-        details={"channel": str(intake.channel), "attachments": len(attachments)},
+    _insert(
+        _INSERT_EVENT,
+        {
+            "request_id": foia_request.id,
+            "created_at": now,
+            "actor_id": intake.actor_id,
+            "kind": "received",
+            "public": True,
+            "message": None,
+            "details": {"channel": str(intake.channel), "attachments": len(attachments)},
+            "previous_due_date": None,
+            "due_date": foia_request.due_date,
+        },
     )
     if not intake.is_test:
-        notifications.request_received(foia_request)
+        notifications.request_received(foia_request, deadline=deadline)
+    db.session.flush()  # the attachments, if any
     return foia_request
 
 
-def find_by_submission_token(token: str | None) -> FoiaRequest | None:
+_FILED_WITH_TOKEN = sa.select(FoiaRequest.id, FoiaRequest.status_link_nonce).where(
+    FoiaRequest.submission_token == sa.bindparam("token")
+)
+
+
+def filed_with_token(token: str | None) -> sa.Row | None:
+    """The id and status-link nonce of the request filed with this form token, if any.
+
+    All the confirmation redirect needs (`links.status_token` reads `.id` and
+    `.status_link_nonce`), in one indexed read instead of loading the request and its requester.
+    """
     if not token:
         return None
-    return db.session.scalar(sa.select(FoiaRequest).where(FoiaRequest.submission_token == token))
+    return db.session.connection().execute(_FILED_WITH_TOKEN, {"token": token}).first()
 
 
 def find_for_requester(tracking_number: str, email: str) -> FoiaRequest | None:
