@@ -29,6 +29,15 @@ def config_overrides():
     return {"PAGE_CACHE_ENABLED": False}
 
 
+@pytest.fixture(autouse=True)
+def no_kept_queue_figures(monkeypatch):
+    # Likewise the staff queue's counts kept between page views (staff/queue.py): with no room
+    # to keep them, every view computes them all, and that is the work counted here.
+    from foia_portal.staff import queue
+
+    monkeypatch.setattr(queue, "FIGURES_CACHE_BYTES", 0)
+
+
 @contextmanager
 def counted_statements() -> Iterator[list[str]]:
     """The SQL statements sent while the block runs."""

@@ -2,14 +2,19 @@
 
 import csv
 import io
+import re
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from foia_portal.extensions import db
 from foia_portal.staff import queue
 from foia_portal.staff.workflow import perform_action
+from tests.fixtures.staff import login
 
 TODAY = date(2026, 11, 16)  # a Monday
 
@@ -22,6 +27,22 @@ def view(user=None, **args):
 
 def numbers(page):
     return [row.foia_request.tracking_number for row in page.rows]
+
+
+@contextmanager
+def counted_statements(app):
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -210,3 +231,155 @@ def test_test_submissions_stay_out_of_the_queue_and_the_counts(make_request):
     db.session.commit()
     assert numbers(view(status="all")) == [real.tracking_number]
     assert queue.summary(None, TODAY).by_status["received"] == 1
+
+
+# --- the page's statement: one ordered index walk per status, merged ---------------------------
+
+
+@pytest.fixture
+def backlog(make_request, officer):
+    """Eleven requests in every state, with ties on the due dates: late ones received in October
+    (some acknowledged, one on hold, one closed), and some due within the next weeks."""
+    made = []
+    for i in range(8):
+        made.append(make_request(submitted_at=datetime(2026, 10, 5 + i // 3, 14, 0, tzinfo=UTC)))
+    for day in (9, 10, 10):
+        made.append(make_request(submitted_at=datetime(2026, 11, day, 14, 0, tzinfo=UTC)))
+    for foia_request in made[1::2]:
+        perform_action(
+            foia_request, "acknowledge", officer, {"track": "simple"}, today=date(2026, 10, 13)
+        )
+    perform_action(made[3], "request_info", officer, {"message": "Which?"}, today=TODAY)
+    perform_action(
+        made[5], "close", officer, {"disposition": "full_grant", "message": "."}, today=TODAY
+    )
+    db.session.commit()
+    return made
+
+
+def one_ordered_scan(filters):
+    """Every row of a view the plain way (`status IN (…) ORDER BY due_date, id`)."""
+    query = queue._order_and_seek(queue.base_query(filters), filters.sort, "", False)
+    return [r.tracking_number for r in db.session.scalars(query)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{}, {"overdue": "1"}, {"due_within": "30"}, {"overdue": "1", "track": "simple"},
+     {"status": "on_hold"}, {"assignee": "unassigned"}, {"overdue": "1", "status": "closed"}],
+)  # fmt: skip
+def test_the_merged_walk_pages_like_one_ordered_scan_both_ways(backlog, officer, args):
+    filters, errors = queue.parse_filters(MultiDict({**args, "per_page": "2"}), officer, TODAY)
+    assert errors == {}
+    everything = one_ordered_scan(filters)
+    seen, pages, page = [], [], queue.table_page(filters)
+    while True:
+        pages.append(page)
+        assert [r.tracking_number for r in page.rows] == numbers(
+            queue.queue_page(replace(filters, after=page.filters.after), with_total=False)
+        )  # the HTML table's plain rows and the API's objects agree
+        seen += [r.tracking_number for r in page.rows]
+        if not page.next_cursor:
+            break
+        page = queue.table_page(replace(filters, after=page.next_cursor))
+    assert seen == everything
+    if len(pages) > 1:
+        back = queue.table_page(replace(filters, before=pages[-1].previous_cursor))
+        assert back.rows == pages[-2].rows
+
+
+def test_the_overdue_page_walks_an_index_and_sorts_no_more_than_a_page(app, backlog):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip(
+            "EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's plan is in docs/staff-workflow.md"
+        )
+    filters, _ = queue.parse_filters(MultiDict({"overdue": "1"}), None, TODAY)
+    statement = queue.page_query(filters, "2026-10-01_1", False, table=True)
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    plan = [row[-1] for row in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql))]
+    walks = [step for step in plan if "foia_request" in step and "USING" in step]
+    assert walks[0].startswith("SEARCH foia_request USING INTEGER PRIMARY KEY")
+    assert all("ix_foia_request_status_due_date (status=? AND due_date" in s for s in walks[1:])
+    assert len(walks) == 3 and not any(s.startswith("SCAN foia_request") for s in plan)
+
+
+# --- figures kept between page views ------------------------------------------------------------
+
+
+@pytest.fixture
+def signed_in(client, officer):
+    login(client, officer)
+    return client
+
+
+def counts_on_page(client, path="/staff/"):
+    page = client.get(path).get_data(as_text=True)
+    assert "Counts as of" in page
+    return {
+        label: int(number)
+        for label, number in re.findall(
+            r">(Received|In progress)</a>: <strong>(\d+)</strong>", page
+        )
+    }
+
+
+def test_counts_are_kept_while_the_data_is_unchanged(signed_in, make_request, app):
+    make_request()
+    counts_on_page(signed_in, "/staff/?overdue=1")
+    with counted_statements(app) as statements:
+        counts_on_page(signed_in, "/staff/?overdue=1")
+    assert not any("count(" in s.lower() for s in statements), statements
+    assert len(statements) <= 4  # the user, the data version, the page, the staff list
+
+
+def test_one_look_at_the_users_own_events_per_page(signed_in, make_request, app):
+    make_request()
+    counts_on_page(signed_in)
+    make_request()  # the data moved: the kept figures ask whether the officer acted since
+    with counted_statements(app) as statements:
+        counts_on_page(signed_in)
+    assert sum("FROM request_event" in s and "actor_id" in s for s in statements) == 1
+
+
+def test_someone_elses_change_shows_within_a_minute(signed_in, make_request, monkeypatch):
+    make_request()
+    assert counts_on_page(signed_in)["Received"] == 1
+    make_request()  # a requester files one: not this officer's doing
+    assert counts_on_page(signed_in)["Received"] == 1  # kept, less than a minute old
+    monkeypatch.setattr(queue, "FIGURES_MAX_AGE_SECONDS", 0)
+    assert counts_on_page(signed_in)["Received"] == 2
+
+
+def test_a_staff_members_own_action_shows_at_once(signed_in, make_request, admin, client):
+    first, second = make_request(), make_request()
+    assert counts_on_page(signed_in) == {"Received": 2, "In progress": 0}
+    response = signed_in.post(
+        f"/staff/requests/{first.tracking_number}/actions/acknowledge",
+        data={"track": "simple", "version": str(first.version)},
+    )
+    assert response.status_code == 303
+    assert counts_on_page(signed_in) == {"Received": 1, "In progress": 1}
+    # Another staff member's action: this officer may see it up to a minute later.
+    perform_action(second, "acknowledge", admin, {"track": "simple"})
+    db.session.commit()
+    assert counts_on_page(signed_in) == {"Received": 1, "In progress": 1}
+
+
+def test_kept_figures_are_bounded_in_memory(app, make_request):
+    make_request()
+    fresh = queue.freshness(None)
+    for number in range(2 * queue.FIGURES_CACHE_BYTES // queue.FIGURE_ENTRY_BYTES):
+        filters, _ = queue.parse_filters(MultiDict({"q": f"word{number}"}), None, TODAY)
+        assert queue.kept_total(filters, fresh).value == 0
+    cache = queue.figures_cache()
+    assert len(cache) == queue.FIGURES_CACHE_BYTES // queue.FIGURE_ENTRY_BYTES
+    assert cache.size <= queue.FIGURES_CACHE_BYTES
+
+
+def test_a_new_day_recounts(app, make_request):
+    make_request()
+    fresh = queue.freshness(None)
+    calls = []
+    for today in (TODAY, TODAY, TODAY + timedelta(days=1)):
+        queue.kept(("summary", today), lambda: calls.append(1), fresh)
+    assert len(calls) == 2

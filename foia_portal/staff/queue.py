@@ -14,22 +14,27 @@ stopped, § 552(a)(6)(A)(ii)) or closed is never overdue.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from foia_portal.auth.models import StaffUser
 from foia_portal.core import deadlines
+from foia_portal.core.page_cache import LruCache
 from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
+from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import OPEN_STATUSES, Status
 from foia_portal.extensions import db
-from foia_portal.requests.models import FoiaRequest, Requester
+from foia_portal.requests.models import FoiaRequest, Requester, RequestEvent
 from foia_portal.staff.forms import QueueFilterForm
 
 CLOCK_RUNNING = (Status.RECEIVED, Status.IN_PROGRESS)
@@ -257,7 +262,7 @@ class QueueRow:
 @dataclass
 class QueuePage:
     filters: QueueFilters
-    rows: list[QueueRow]
+    rows: list  # QueueRow (queue_page) or TableRow (table_page)
     total: int  # capped at COUNT_LIMIT + 1 (see `total_is_capped`); -1 when not counted
     next_cursor: str | None
     previous_cursor: str | None
@@ -271,23 +276,142 @@ class QueuePage:
         return self.previous_cursor is None
 
 
+@functools.lru_cache(maxsize=4096)
+def _business_days_left(due_date: date, today: date) -> int:
+    # A page's rows share a few due dates; bounded, and keyed by the date asked about.
+    return deadlines.business_days_left(due_date, today)
+
+
 def row_for(foia_request: FoiaRequest, today: date) -> QueueRow:
     if foia_request.status not in CLOCK_RUNNING:
         return QueueRow(foia_request, None, False)
-    left = deadlines.business_days_left(foia_request.due_date, today)
+    left = _business_days_left(foia_request.due_date, today)
     return QueueRow(foia_request, left, foia_request.due_date < today)
+
+
+def statuses_listed(filters: QueueFilters) -> tuple[str, ...] | None:
+    """The statuses a view can show, when it names them (None: any status)."""
+    shown = filters.statuses
+    if filters.overdue or filters.due_within is not None:
+        shown = CLOCK_RUNNING if shown is None else tuple(s for s in shown if s in CLOCK_RUNNING)
+    return shown
+
+
+# The HTML table's columns, read as plain rows: building 51 ORM objects with every column, their
+# requesters and assignees cost more than the rest of the page.
+TABLE_COLUMNS = (
+    FoiaRequest.id,
+    FoiaRequest.tracking_number,
+    FoiaRequest.status,
+    FoiaRequest.track,
+    FoiaRequest.received_date,
+    FoiaRequest.due_date,
+    Requester.first_name,
+    Requester.last_name,
+    Requester.email,
+    StaffUser.name.label("assignee_name"),
+)
+
+
+def _table_select() -> sa.Select:
+    return (
+        sa.select(*TABLE_COLUMNS)
+        .select_from(FoiaRequest)
+        .join(Requester, FoiaRequest.requester_id == Requester.id)
+        .outerjoin(StaffUser, FoiaRequest.assignee_id == StaffUser.id)
+    )
+
+
+def page_query(
+    filters: QueueFilters, cursor: str, backwards: bool, table: bool = False
+) -> sa.Select:
+    """The page's statement: LIMIT per_page + 1 rows after (or before) the cursor; FoiaRequest
+    objects, or the TABLE_COLUMNS when `table`.
+
+    In due-date order with the statuses named (the default view, overdue, due soon), one ordered
+    walk of `ix_foia_request_status_due_date` per status, each stopping after per_page + 1 rows,
+    merged: `id IN (… UNION ALL …)`. A plain `status IN (…) ORDER BY due_date` makes SQLite read
+    and sort every matching row (`USE TEMP B-TREE FOR ORDER BY`), O(overdue rows) per page.
+    """
+    limit = filters.per_page + 1
+    statuses = statuses_listed(filters)
+    if filters.sort != "due_date" or filters.q or not statuses:
+        query = _table_select().where(*where_clauses(filters)) if table else base_query(filters)
+        return _order_and_seek(query, filters.sort, cursor, backwards).limit(limit)
+    branches = []
+    for status in statuses:
+        branch = sa.select(FoiaRequest.id).where(*where_clauses(filters), status_in([status]))
+        branch = _order_and_seek(branch, filters.sort, cursor, backwards).limit(limit).subquery()
+        branches.append(sa.select(branch.c.id))
+    # The outer statement only orders the ≤ len(statuses) × limit rows the branches found.
+    merged = _table_select() if table else sa.select(FoiaRequest)
+    merged = merged.where(FoiaRequest.id.in_(sa.union_all(*branches)))
+    if not table:
+        merged = merged.options(joinedload(FoiaRequest.assignee))
+    return _order_and_seek(merged, filters.sort, "", backwards).limit(limit)
 
 
 def queue_page(filters: QueueFilters, with_total: bool = True) -> QueuePage:
     """One page of the queue, in the chosen order, with cursors to the next and previous pages."""
+    found = list(db.session.scalars(page_query(filters, *_cursor(filters))))
+    return _paged(filters, found, [row_for(r, filters.today) for r in found], with_total)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One line of the staff page's table (a plain row, not an ORM object)."""
+
+    id: int
+    tracking_number: str
+    status: str
+    track: str | None
+    received_date: date
+    due_date: date
+    requester_name: str
+    requester_email: str
+    assignee_name: str | None
+    days_left: int | None  # as QueueRow
+    overdue: bool
+
+
+def table_page(filters: QueueFilters) -> QueuePage:
+    """`queue_page` for the HTML table: rows are TableRows; no total (see `kept_total`)."""
+    today = filters.today
+    found = db.session.execute(page_query(filters, *_cursor(filters), table=True)).all()
+    rows = []
+    for r in found:
+        running = r.status in CLOCK_RUNNING
+        rows.append(
+            TableRow(
+                r.id,
+                r.tracking_number,
+                r.status,
+                r.track,
+                r.received_date,
+                r.due_date,
+                f"{r.first_name} {r.last_name}".strip(),  # as Requester.full_name
+                r.email,
+                r.assignee_name,
+                _business_days_left(r.due_date, today) if running else None,
+                running and r.due_date < today,
+            )
+        )
+    return _paged(filters, found, rows, with_total=False)
+
+
+def _cursor(filters: QueueFilters) -> tuple[str, bool]:
     backwards = bool(filters.before) and not filters.after
-    cursor = filters.before if backwards else filters.after
-    query = _order_and_seek(base_query(filters), filters.sort, cursor, backwards)
-    found = list(db.session.scalars(query.limit(filters.per_page + 1)))
+    return (filters.before if backwards else filters.after), backwards
+
+
+def _paged(filters: QueueFilters, found: list, rows: list, with_total: bool) -> QueuePage:
+    """Cursors for the rows found (per_page + 1 of them when there is more)."""
+    backwards = _cursor(filters)[1]
     more = len(found) > filters.per_page
-    found = found[: filters.per_page]
+    found, rows = found[: filters.per_page], rows[: filters.per_page]
     if backwards:
         found.reverse()
+        rows.reverse()
     next_cursor = previous_cursor = None
     if found:
         if more or backwards:
@@ -295,7 +419,6 @@ def queue_page(filters: QueueFilters, with_total: bool = True) -> QueuePage:
         if (backwards and more) or (not backwards and filters.after):
             previous_cursor = encode_cursor(filters.sort, found[0])
     total = count(filters) if with_total else -1
-    rows = [row_for(r, filters.today) for r in found]
     return QueuePage(filters, rows, total, next_cursor, previous_cursor)
 
 
@@ -346,17 +469,143 @@ def summary(user: StaffUser | None = None, today: date | None = None) -> QueueSu
             sa.func.count().filter(FoiaRequest.due_date >= today, FoiaRequest.due_date <= soon),
         ).where(status_in(CLOCK_RUNNING), FoiaRequest.is_test.is_(False))
     ).one()
-    mine = None
-    if user is not None:
-        mine = db.session.scalar(
-            sa.select(sa.func.count()).where(
-                FoiaRequest.assignee_id == user.id,
-                status_in(OPEN_STATUSES),
-                FoiaRequest.is_test.is_(False),
-            )
-        )
+    mine = mine_open(user) if user is not None else None
     return QueueSummary(
         by_status, overdue or 0, due_soon or 0, DUE_SOON_BUSINESS_DAYS, mine, fiscal_year
+    )
+
+
+def mine_open(user: StaffUser) -> int:
+    """Open requests assigned to `user`."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            FoiaRequest.assignee_id == user.id,
+            status_in(OPEN_STATUSES),
+            FoiaRequest.is_test.is_(False),
+        )
+    )
+
+
+# --- figures kept between page views ------------------------------------------------------------
+#
+# The counts at the top of the queue page (by status, overdue, due soon, mine, the dashboard) and
+# the total of the filtered view are aggregates over many rows: tens of milliseconds at 100,000
+# requests, growing with the table. The page itself is one index walk of 51 rows. So each process
+# keeps the figures it computed, with the data version they were computed at, and serves them:
+# - as they are while the data version has not moved (nothing was inserted or changed: exact);
+# - for up to FIGURES_MAX_AGE_SECONDS after it moved, unless the signed-in staff member changed
+#   something since (their own action shows at once; the page says "figures as of HH:MM");
+# - recomputed otherwise, and always on a new day (overdue is a matter of the date).
+# The data version (read once per page) is two index probes: max(foia_request.updated_at) moves
+# on every insert and every change of a request (workflow actions bump `version` and `updated_at`), and
+# max(request_event.id) names the last timeline event, so "did this user act since" is a walk
+# of the few events written after it.
+
+FIGURES_MAX_AGE_SECONDS = 60
+FIGURES_CACHE_BYTES = 512 * 1024  # per process; an entry is sized at FIGURE_ENTRY_BYTES
+FIGURE_ENTRY_BYTES = 1024
+FIGURES_EXTENSION_KEY = "staff_queue_figures"
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    last_change: datetime | None  # max(foia_request.updated_at)
+    last_event_id: int  # max(request_event.id)
+
+
+@dataclass(frozen=True)
+class KeptFigures:
+    value: Any
+    version: DataVersion
+    computed_at: float  # time.monotonic()
+    as_of: datetime  # UTC, for the page
+
+
+def figures_cache() -> LruCache:
+    cache = current_app.extensions.get(FIGURES_EXTENSION_KEY)
+    if cache is None:
+        cache = current_app.extensions[FIGURES_EXTENSION_KEY] = LruCache(FIGURES_CACHE_BYTES)
+    return cache
+
+
+def data_version() -> DataVersion:
+    """The version of the request data now: one statement, two index probes."""
+    last_change, last_event = db.session.execute(
+        sa.select(
+            sa.select(sa.func.max(FoiaRequest.updated_at)).scalar_subquery(),
+            sa.select(sa.func.max(RequestEvent.id)).scalar_subquery(),
+        )
+    ).one()
+    return DataVersion(last_change, last_event or 0)
+
+
+def acted_since(user_id: int | None, event_id: int) -> bool:
+    """Whether `user_id` recorded a timeline event after `event_id` (a primary-key range walk
+    over the events of the last minute at most)."""
+    if user_id is None:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(RequestEvent.id)
+            .where(RequestEvent.id > event_id, RequestEvent.actor_id == user_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+@dataclass
+class Freshness:
+    """What one page view knows about the data: its version now, and whether the signed-in user
+    acted since a kept entry was computed (asked at most once per entry generation)."""
+
+    version: DataVersion
+    user_id: int | None
+    _acted: dict[int, bool] = field(default_factory=dict)
+
+    def user_acted_since(self, event_id: int) -> bool:
+        if event_id not in self._acted:
+            self._acted[event_id] = acted_since(self.user_id, event_id)
+        return self._acted[event_id]
+
+
+def freshness(user_id: int | None) -> Freshness:
+    """Read once per page, before any `kept` figure."""
+    return Freshness(data_version(), user_id)
+
+
+def kept(key: tuple, compute: Callable[[], Any], fresh: Freshness) -> KeptFigures:
+    """`compute()`'s value for `key` (which must name the date and anything else it depends on),
+    recomputed as the rules above say."""
+    cache = figures_cache()
+    entry: KeptFigures | None = cache.get(key)
+    if entry is not None and (
+        entry.version == fresh.version
+        or (
+            time.monotonic() - entry.computed_at < FIGURES_MAX_AGE_SECONDS
+            and not fresh.user_acted_since(entry.version.last_event_id)
+        )
+    ):
+        return entry
+    entry = KeptFigures(compute(), fresh.version, time.monotonic(), utcnow())
+    cache.put(key, entry, FIGURE_ENTRY_BYTES)
+    return entry
+
+
+def kept_total(filters: QueueFilters, fresh: Freshness) -> KeptFigures:
+    """The (capped) total of a view, whichever page of it is shown."""
+    view = replace(filters, after="", before="", per_page=DEFAULT_PER_PAGE)
+    return kept(("total", view), lambda: count(view), fresh)
+
+
+def kept_summary(user: StaffUser, today: date, fresh: Freshness) -> KeptFigures:
+    """The counts at the top of the page: the office's (shared by every user) and the user's."""
+    office = kept(("summary", today), lambda: summary(None, today), fresh)
+    mine = kept(("mine", user.id, today), lambda: mine_open(user), fresh)
+    return replace(
+        office,
+        value=replace(office.value, mine_open=mine.value),
+        as_of=min(office.as_of, mine.as_of),
     )
 
 

@@ -64,16 +64,27 @@ def _register_template_helpers(state) -> None:
 @bp.route("/")
 @staff_required
 def queue():
-    """The queue: counts at the top, then the filtered, sorted, paginated table of requests."""
+    """The queue: counts at the top, then the filtered, sorted, paginated table of requests.
+
+    The page is one index walk; the counts are kept between page views (staff/queue.py, "figures
+    kept between page views") and the page says how recent they are."""
     filters, errors = queue_module.parse_filters(request.args, current_user)
-    page = queue_module.queue_page(filters)
+    today = filters.today
+    page = queue_module.table_page(filters)
+    fresh = queue_module.freshness(current_user.id)
+    total = queue_module.kept_total(filters, fresh)
+    page.total = total.value
+    summary = queue_module.kept_summary(current_user, today, fresh)
+    dashboard = queue_module.kept(("dashboard", today), lambda: dashboard_figures(today), fresh)
+    as_of = min(total.as_of, summary.as_of, dashboard.as_of)
     return render_template(
         "staff/queue.html",
         page=page,
         filters=filters,
         errors=errors,
-        summary=queue_module.summary(current_user, filters.today),
-        dashboard=dashboard_figures(filters.today),
+        summary=summary.value,
+        dashboard=dashboard.value,
+        figures_as_of=as_of.astimezone(deadlines.EASTERN),
         staff=accounts.active_staff(),
         active_nav="queue",
     ), (422 if errors else 200)
