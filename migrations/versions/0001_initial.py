@@ -15,6 +15,12 @@ depends_on = None
 
 def upgrade():
     op.create_table(
+        "content_version",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_content_version")),
+    )
+    op.create_table(
         "faq_category",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
@@ -424,3 +430,4 @@ def downgrade():
     op.drop_index(op.f("ix_requester_email"), table_name="requester")
     op.drop_table("requester")
     op.drop_table("faq_category")
+    op.drop_table("content_version")
