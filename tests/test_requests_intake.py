@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -259,3 +261,190 @@ def test_a_reshown_form_asks_to_choose_the_files_again(client, valid_request_fie
     response = submit(client, {**valid_request_fields, "email": "nope"})
     assert "choose them again" in response.get_data(as_text=True)
     assert "choose them again" not in client.get("/foia/request").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The submitting transaction (docs/architecture.md, "Request intake"): rows written with single
+# INSERTs after the number is taken, the emails rendered before it, nothing read back.
+
+
+@contextlib.contextmanager
+def recorded_statements():
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def file_directly(fields: dict, **intake) -> FoiaRequest:
+    from foia_portal.requests import services
+
+    validated = {  # what the form hands over: dates and amounts, not strings
+        **fields,
+        "date_from": date.fromisoformat(fields["date_from"]),
+        "date_to": date.fromisoformat(fields["date_to"]),
+        "fee_limit": Decimal(fields["fee_limit"]),
+    }
+    return services.submit_request(
+        services.Intake(fields=validated, **intake), services.StoredFiles()
+    )
+
+
+def test_a_submission_writes_each_row_once_and_reads_nothing_back(
+    app, client, valid_request_fields
+):
+    app.config["FOIA_OFFICE_EMAIL"] = "foia@cops.example.gov"
+    submit(client, valid_request_fields)  # the first of the year also creates the counter row
+    token = form_token(client.get("/foia/request").get_data(as_text=True))
+    with recorded_statements() as statements:
+        response = submit(client, valid_request_fields, form_token=token)
+    assert response.status_code == 303
+    verbs = [" ".join(s.split()[:3]).upper() for s in statements]
+    # The form-token check, the number, one INSERT per row, the FAQ suggestions; no other read.
+    assert len(verbs) == 8, verbs
+    assert sum(v.startswith("SELECT") for v in verbs) == 1, verbs
+    assert sum(v.startswith("UPDATE TRACKING_SEQUENCE") for v in verbs) == 1, verbs
+    for table in ("requester", "foia_request", "request_event"):
+        assert sum(v == f"INSERT INTO {table.upper()}" for v in verbs) == 1, verbs
+    assert sum(v == "INSERT INTO OUTBOX_MESSAGE" for v in verbs) == 2, verbs
+
+
+def test_the_request_returned_by_intake_is_the_stored_row_and_reads_without_queries(
+    app, valid_request_fields
+):
+    foia_request = file_directly(valid_request_fields)
+    with recorded_statements() as statements:
+        columns = {c.key: getattr(foia_request, c.key) for c in FoiaRequest.__table__.columns}
+        requester_email = foia_request.requester.email
+        assert foia_request.holds == []
+        assert foia_request.attachments == []
+    assert statements == []
+    assert requester_email == "ada@example.com"
+    db.session.commit()
+
+    db.session.expire_all()
+    stored = db.session.get(FoiaRequest, foia_request.id)
+    assert {c.key: getattr(stored, c.key) for c in FoiaRequest.__table__.columns} == columns
+    assert columns["version"] == 1
+    assert columns["exemptions"] == []
+    assert columns["tracking_number"].endswith("-000001")
+    assert columns["updated_at"] is not None and columns["created_at"] == columns["updated_at"]
+    [event] = stored.events
+    assert (event.kind, event.due_date) == ("received", stored.due_date)
+
+
+def test_the_returned_request_takes_more_changes_in_the_same_transaction(app, valid_request_fields):
+    from foia_portal.requests.services import record_event
+
+    foia_request = file_directly(valid_request_fields, channel="foia_gov")
+    # What the FOIA.gov receiver does after intake: one more event, then the commit.
+    record_event(foia_request, "foia_gov_received", public=False, message="From the portal.")
+    assert [e.kind for e in foia_request.events] == ["received", "foia_gov_received"]
+    with recorded_statements() as statements:
+        db.session.commit()
+    assert not any(s.lstrip().upper().startswith("UPDATE") for s in statements), statements
+
+    db.session.expire_all()
+    stored = db.session.get(FoiaRequest, foia_request.id)
+    assert stored.version == 1
+    assert [e.kind for e in stored.events] == ["received", "foia_gov_received"]
+
+
+def test_a_failure_after_the_number_was_taken_leaves_nothing_and_no_gap(
+    app, client, valid_request_fields, monkeypatch
+):
+    from foia_portal.requests import notifications
+
+    app.config["FOIA_OFFICE_EMAIL"] = "foia@cops.example.gov"
+
+    real_insert = notifications.insert_email
+    calls = []
+
+    def second_email_fails(email, request_id=None):
+        calls.append(email.kind)
+        if len(calls) == 2:
+            raise sa.exc.OperationalError("INSERT INTO outbox_message", {}, Exception("gone"))
+        return real_insert(email, request_id)
+
+    monkeypatch.setattr(notifications, "insert_email", second_email_fails)
+    response = submit(client, valid_request_fields)
+    assert response.status_code == 503
+    assert valid_request_fields["description"] in response.get_data(as_text=True)
+    assert stored_requests() == []
+    for table in ("requester", "request_event", "outbox_message"):
+        assert db.session.scalar(sa.text(f"SELECT count(*) FROM {table}")) == 0  # noqa: S608
+
+    monkeypatch.setattr(notifications, "insert_email", real_insert)
+    assert submit(client, valid_request_fields).status_code == 303
+    [foia_request] = stored_requests()
+    assert foia_request.tracking_number.endswith("-000001")
+
+
+def test_a_token_that_slips_past_the_check_is_stopped_by_the_unique_index(
+    app, client, valid_request_fields, monkeypatch
+):
+    # Two submissions of one form at the same instant both pass the check before either
+    # commits; the second then fails on the unique token inside its transaction.
+    from foia_portal.requests import services
+
+    app.config["FOIA_OFFICE_EMAIL"] = "foia@cops.example.gov"
+    token = form_token(client.get("/foia/request").get_data(as_text=True))
+    first = submit(client, valid_request_fields, form_token=token)
+    real_check = services.filed_with_token
+    checks = []
+
+    def missed_once(value):
+        checks.append(value)
+        return None if len(checks) == 1 else real_check(value)
+
+    monkeypatch.setattr(services, "filed_with_token", missed_once)
+    second = submit(client, valid_request_fields, form_token=token)
+    assert second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    assert len(stored_requests()) == 1
+    assert db.session.scalar(sa.text("SELECT count(*) FROM outbox_message")) == 2
+
+    monkeypatch.setattr(services, "filed_with_token", real_check)
+    submit(client, valid_request_fields)
+    assert [r.tracking_number[-6:] for r in stored_requests()] == ["000001", "000002"]
+
+
+def test_the_emails_rendered_before_the_number_carry_the_real_number_and_link(
+    app, valid_request_fields
+):
+    from foia_portal.mail.models import OutboxMessage
+    from foia_portal.requests.notifications import external_status_url
+
+    app.config["FOIA_OFFICE_EMAIL"] = "foia@cops.example.gov"
+    description = "Records with <angle brackets> & ampersands, tracking0123 statuslink0123."
+    foia_request = file_directly({**valid_request_fields, "description": description})
+    db.session.commit()
+    link = external_status_url(foia_request)
+    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [m.kind for m in messages] == ["requests/confirmation", "requests/staff_notice"]
+    for message in messages:
+        assert foia_request.tracking_number in message.subject
+        assert foia_request.tracking_number in message.body_text
+        assert foia_request.tracking_number in message.body_html
+        assert not re.search(r"(tracking|statuslink)[0-9a-f]{24}", message.body_text)
+        assert not re.search(r"(tracking|statuslink)[0-9a-f]{24}", message.body_html)
+        assert "tracking0123 statuslink0123" in message.body_text
+    confirmation = messages[0]
+    assert link in confirmation.body_text
+    assert f'href="{link}"' in confirmation.body_html
+    assert "&lt;angle brackets&gt; &amp; ampersands" in confirmation.body_html
+
+
+def test_sqlite_connections_use_wal_and_wait_for_the_write_lock(app, db_dialect):
+    if db_dialect != "sqlite":
+        pytest.skip("SQLite's journal settings")
+    connection = db.session.connection()
+    assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000

@@ -7,13 +7,15 @@ templates/email/requests/.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import current_app, has_request_context
+from markupsafe import escape
 
 from foia_portal.core.deadlines import Deadline
 from foia_portal.core.vocabulary import CHANNEL_LABELS, FEE_CATEGORY_LABELS
-from foia_portal.mail.outbox import insert_email, queue_email
+from foia_portal.mail.outbox import insert_email, queue_email, render
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.links import status_url
 from foia_portal.requests.public_view import explain_deadline
@@ -27,16 +29,24 @@ def external_status_url(foia_request) -> str:
         return status_url(foia_request, external=True)
 
 
-def request_context(foia_request, deadline: Deadline | None = None) -> dict[str, Any]:
+def request_context(
+    foia_request,
+    deadline: Deadline | None = None,
+    *,
+    tracking_number: str | None = None,
+    status_url: str | None = None,
+) -> dict[str, Any]:
     """What both emails about a new request show: what was asked, the dates and the help.
 
-    Intake passes the deadline it has just worked out; otherwise it is worked out here.
+    Intake passes the deadline it has just worked out (otherwise it is worked out here), and
+    placeholders for the tracking number and the status link before the request has them.
     """
     config = current_app.config
     deadline = deadline or deadline_for(foia_request)
+    tracking_number = tracking_number or foia_request.tracking_number
     return {
         "foia_request": foia_request,
-        "tracking_number": foia_request.tracking_number,
+        "tracking_number": tracking_number,
         "requester_name": foia_request.requester.full_name,
         "fee_category_label": FEE_CATEGORY_LABELS.get(
             foia_request.fee_category, foia_request.fee_category
@@ -44,7 +54,7 @@ def request_context(foia_request, deadline: Deadline | None = None) -> dict[str,
         "channel_label": CHANNEL_LABELS.get(foia_request.channel, foia_request.channel),
         "deadline": deadline,
         "deadline_explanation": explain_deadline(foia_request, deadline),
-        "status_url": external_status_url(foia_request),
+        "status_url": status_url or external_status_url(foia_request),
         "agency_name": config["AGENCY_NAME"],
         "liaison": {
             "name": config.get("FOIA_PUBLIC_LIAISON") or "FOIA Public Liaison",
@@ -52,40 +62,60 @@ def request_context(foia_request, deadline: Deadline | None = None) -> dict[str,
             "email": config.get("FOIA_PUBLIC_LIAISON_EMAIL") or "",
         },
         "status_page_url": config["PUBLIC_BASE_URL"] + "/foia/status",
-        "staff_queue_url": config["PUBLIC_BASE_URL"] + "/staff/?q=" + foia_request.tracking_number,
+        "staff_queue_url": config["PUBLIC_BASE_URL"] + "/staff/?q=" + tracking_number,
     }
 
 
-def request_received(foia_request, deadline: Deadline | None = None) -> None:
-    """Queue the requester's confirmation and the staff notice for a new request.
+class ReceivedEmails:
+    """The requester's confirmation and the staff notice for a new request, rendered early.
 
-    Both are rendered from one context and written with one INSERT each (`insert_email`): the
-    intake service does not look at them again, and this runs while SQLite's write lock is held.
+    Intake renders them before it takes the tracking number (on SQLite, the database's write
+    lock), when the request has neither its number nor its id: random placeholders stand where
+    the number and the signed status link go. `queue(foia_request)` puts the real ones in (both
+    only ever appear as whole template variables, HTML-escaped in the HTML part) and writes the
+    two rows, once the request has been stored.
     """
-    context = request_context(foia_request, deadline)
-    # Requests from FOIA.gov may come without a usable email (a postal requester): no confirmation.
-    if foia_request.requester.email:
-        insert_email(
-            kind="requests/confirmation",
-            recipient=foia_request.requester.email,
-            subject=f"We received your FOIA request {foia_request.tracking_number}",
-            context=context,
-            request_id=foia_request.id,
+
+    def __init__(self, foia_request, deadline: Deadline | None = None):
+        self._number = f"tracking{secrets.token_hex(12)}"
+        self._link = f"statuslink{secrets.token_hex(12)}"
+        context = request_context(
+            foia_request, deadline, tracking_number=self._number, status_url=self._link
         )
-    office = current_app.config.get("FOIA_OFFICE_EMAIL")
-    if office:
-        insert_email(
-            kind="requests/staff_notice",
-            recipient=office,
-            subject=f"New FOIA request {foia_request.tracking_number}"
-            + (" (expedited processing asked)" if foia_request.expedited else ""),
-            context=context,
-            request_id=foia_request.id,
-        )
-    else:
-        current_app.logger.warning(
-            "FOIA_OFFICE_EMAIL is not set: no staff notice for request %s", foia_request.id
-        )
+        self._confirmation = None
+        # Requests from FOIA.gov may come without a usable email (a postal requester).
+        if foia_request.requester.email:
+            self._confirmation = render(
+                "requests/confirmation", foia_request.requester.email, "-", context
+            )
+        office = current_app.config.get("FOIA_OFFICE_EMAIL")
+        self._notice = render("requests/staff_notice", office, "-", context) if office else None
+
+    def queue(self, foia_request) -> None:
+        """Write both emails, with the stored request's number and status link, to the outbox."""
+        number = foia_request.tracking_number
+        link = external_status_url(foia_request)
+        values = {
+            self._number: (number, str(escape(number))),
+            self._link: (link, str(escape(link))),
+        }
+        if self._confirmation is not None:
+            subject = f"We received your FOIA request {number}"
+            insert_email(self._confirmation.filled_in(values, subject), foia_request.id)
+        if self._notice is not None:
+            subject = f"New FOIA request {number}" + (
+                " (expedited processing asked)" if foia_request.expedited else ""
+            )
+            insert_email(self._notice.filled_in(values, subject), foia_request.id)
+        else:
+            current_app.logger.warning(
+                "FOIA_OFFICE_EMAIL is not set: no staff notice for request %s", foia_request.id
+            )
+
+
+def request_received(foia_request, deadline: Deadline | None = None) -> None:
+    """Queue the requester's confirmation and the staff notice for a stored request."""
+    ReceivedEmails(foia_request, deadline).queue(foia_request)
 
 
 def status_link_sent(foia_request) -> None:

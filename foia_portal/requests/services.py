@@ -112,15 +112,16 @@ def _insert(statement: sa.Insert, values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _as_loaded(model: type, row: dict[str, Any]):
-    """An ORM object for a row just written with Core, in the session as if it had been loaded.
+def _stored(instance, row: dict[str, Any]) -> None:
+    """Make a transient object the row just written for it: persistent-to-be, clean, complete.
 
-    Every column is given, so reading one never queries; relationships not given (a request's
-    timeline, holds and attachments) load from the database when first read, as after a query.
+    Every column is set (the defaults the INSERT filled in too), so reading one never queries;
+    relationships not set (a request's timeline) load from the database when first read.
     """
-    instance = model(**{column.key: row[column.key] for column in model.__table__.columns})
+    for key, value in row.items():
+        if instance.__dict__.get(key) is None:  # the id, the number, the defaults
+            setattr(instance, key, value)
     make_transient_to_detached(instance)
-    return instance
 
 
 def _all_columns(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
@@ -142,9 +143,11 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
 
     Everything that does not need the tracking number is worked out first. Taking the number is
     the transaction's first write: on SQLite that takes the database's write lock, held until the
-    caller commits, so what follows is short: the rows are written with single Core INSERTs
-    (requester, request, event, two emails; a new request has nothing for the ORM's unit of work
-    to work out) and the request is returned as an ORM object in the session, as if loaded.
+    caller commits, so what follows is short. The emails are rendered before it, with
+    placeholders for the number and the status link (`notifications.ReceivedEmails`). The rows
+    are written with single Core INSERTs (requester, request, event, two emails: a new request
+    has nothing for the ORM's unit of work to work out), and the request is returned as an ORM
+    object in the session, as if loaded.
     """
     values = intake.fields
     config = current_app.config
@@ -192,18 +195,23 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
         },
     )
 
-    # From here on the transaction writes (and on SQLite holds the write lock).
+    requester = Requester(**requester_values)
+    foia_request = FoiaRequest(**request_values)
+    # What a new request has, known without asking: its requester, no holds (a deadline needs
+    # no query) and the files just stored (the confirmation email lists them).
+    set_committed_value(foia_request, "requester", requester)
+    set_committed_value(foia_request, "holds", [])
+    set_committed_value(foia_request, "attachments", attachments)
+    emails = None if intake.is_test else notifications.ReceivedEmails(foia_request, deadline)
+
+    # From here on the transaction writes (and on SQLite holds the write lock until the caller
+    # commits): the number, then one INSERT per row.
     request_values["tracking_number"], request_values["fiscal_year"] = next_tracking_number(
         config["AGENCY_CODE"], submitted_at
     )
-    requester = _as_loaded(Requester, _insert(_INSERT_REQUESTER, requester_values))
+    _stored(requester, _insert(_INSERT_REQUESTER, requester_values))
     request_values["requester_id"] = requester.id
-    foia_request = _as_loaded(FoiaRequest, _insert(_INSERT_REQUEST, request_values))
-    set_committed_value(foia_request, "requester", requester)
-    # What a new request has, known without asking: no holds (a deadline needs no query) and
-    # the files just stored (the confirmation email lists them).
-    set_committed_value(foia_request, "holds", [])
-    set_committed_value(foia_request, "attachments", attachments)
+    _stored(foia_request, _insert(_INSERT_REQUEST, request_values))
     db.session.add(foia_request)  # with its requester: persistent and clean, nothing to flush
     for attachment in attachments:
         attachment.request_id = foia_request.id
@@ -223,9 +231,10 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
             "due_date": foia_request.due_date,
         },
     )
-    if not intake.is_test:
-        notifications.request_received(foia_request, deadline=deadline)
-    db.session.flush()  # the attachments, if any
+    if emails is not None:
+        emails.queue(foia_request)
+    if attachments:
+        db.session.flush()
     return foia_request
 
 
