@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from foia_portal.extensions import db
-from foia_portal.faq import services
+from foia_portal.faq import search, services
 from foia_portal.faq.search import (
     MARK_END,
     MARK_START,
@@ -186,3 +186,67 @@ def test_query_words_are_letters_and_digits_only():
 def test_similarity_is_pg_trgm_similarity():
     assert similarity("word", "word") == 1.0
     assert round(similarity("expidited", "expedited"), 2) == 0.54
+
+
+# ------------------------------------------------------------------------ bounded cost at scale
+
+
+def test_past_the_cap_the_total_says_more_and_pages_stop_there(app, monkeypatch):
+    monkeypatch.setattr(search, "MAX_COUNTED", 5)
+    for number in range(8):
+        services.create_faq(category="Many", question=f"Waiver question {number}", answer="x")
+    db.session.commit()
+    first = search_faqs("waiver", per_page=2)
+    assert (first.total, first.total_capped, first.pages, len(first.hits)) == (5, True, 3, 2)
+    last = search_faqs("waiver", page=99, per_page=2)
+    assert (last.page, len(last.hits)) == (3, 1)
+    seen = [slugs(search_faqs("waiver", page=n, per_page=2)) for n in (1, 2, 3)]
+    assert len({slug for page in seen for slug in page}) == 5
+    assert search_faqs("waiver", per_page=2).total_capped
+    monkeypatch.setattr(search, "MAX_COUNTED", 8)
+    assert (search_faqs("waiver").total, search_faqs("waiver").total_capped) == (8, False)
+
+
+def test_past_the_cap_every_word_in_the_question_still_comes_first(app, monkeypatch):
+    monkeypatch.setattr(search, "MAX_COUNTED", 3)
+    services.create_faq(category="Fees", question="How does a fee waiver work?", answer="x")
+    for number in range(6):
+        services.create_faq(
+            category="Fees", question=f"Fee question {number}", answer="Mentions a waiver."
+        )
+    db.session.commit()
+    results = search_faqs("fee waiver")
+    assert results.total_capped
+    assert results.hits[0].question == "How does a fee waiver work?"
+    assert "<mark>" in results.hits[0].snippet_html or results.hits[0].snippet_html == "x"
+
+
+def test_unpublished_articles_never_fill_a_page_or_the_count(app, monkeypatch):
+    monkeypatch.setattr(search, "MAX_COUNTED", 2)
+    monkeypatch.setattr(search, "PAGE_MARGIN", 0)
+    monkeypatch.setattr(search, "COUNT_MARGIN", 0)
+    faqs = [
+        services.create_faq(category="Many", question=f"Waiver question {n}", answer="x")
+        for n in range(6)
+    ]
+    for faq in faqs[3:]:  # the newest three
+        services.set_published(faq, False)
+    db.session.commit()
+    results = search_faqs("waiver", per_page=2)
+    assert (results.total, results.total_capped) == (2, True)
+    assert set(slugs(results)) <= {faq.slug for faq in faqs[:3]}
+    assert len(results.hits) == 2
+    monkeypatch.setattr(search, "MAX_COUNTED", 10)
+    assert search_faqs("waiver").total == 3
+
+
+def test_did_you_mean_follows_new_articles_and_ignores_unpublished_ones(app):
+    services.create_faq(category="Odd", question="About the zebrafish", answer="Zebrafish.")
+    db.session.commit()
+    assert search_faqs("zebrafsh").did_you_mean == "zebrafish"
+    services.create_faq(category="Odd", question="About the quokka", answer="Quokka facts.")
+    hidden = services.create_faq(category="Odd", question="About the axolotl", answer="Axolotl.")
+    services.set_published(hidden, False)
+    db.session.commit()
+    assert search_faqs("quokkka").did_you_mean == "quokka"
+    assert search_faqs("axolottl").did_you_mean is None

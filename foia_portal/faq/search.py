@@ -50,6 +50,8 @@ MAX_COUNTED = 1000
 # (if they eat the margin, the walk is made again with all the unpublished as margin).
 COUNT_MARGIN = 100
 PAGE_MARGIN = 20
+# PostgreSQL: past MAX_COUNTED matches, the tiers look at the newest this many articles first.
+TIER_WINDOW = 5000
 # SQLite snippets: page articles closer than this many rowids are found in one walk of the index.
 SNIPPET_RUN_GAP = 2000
 
@@ -319,7 +321,6 @@ class SqliteSearch:
         if len(words) == 1:
             expressions = expressions[2:]
         values.update({f"tier{n}": expression for n, expression in enumerate(expressions)})
-        expected = min(limit, min(total, MAX_COUNTED) - offset)
         for margin in (f"{PAGE_MARGIN:d}", self.UNPUBLISHED_COUNT):
             # A tier is needed only when the tiers before it hold fewer than offset + limit
             # articles, so tier n needs at most n * (offset + limit) rows, plus a margin for
@@ -336,7 +337,7 @@ class SqliteSearch:
                 GROUP BY t.id ORDER BY min(t.tier), t.id DESC LIMIT :limit OFFSET :offset
             """  # noqa: S608 (constants only; the values are bound)
             ids = db.session.scalars(sa.text(sql), values).all()
-            if len(ids) >= expected:
+            if len(ids) >= limit:
                 break
         return ids
 
@@ -378,8 +379,10 @@ class SqliteSearch:
         total = self.count(words)
         if not total:
             return 0, 1, []
-        page = min(page, math.ceil(min(total, MAX_COUNTED) / per_page))
-        ids = self.ranked_ids(words, total, per_page, (page - 1) * per_page)
+        shown = min(total, MAX_COUNTED)  # pages end there, even when more match
+        page = min(page, math.ceil(shown / per_page))
+        offset = (page - 1) * per_page
+        ids = self.ranked_ids(words, total, min(per_page, shown - offset), offset)
         return total, page, self.page_rows(words, ids)
 
 
@@ -387,6 +390,8 @@ class PostgresSearch:
     """Stored tsvector (`faq_fts_document`), ts_rank_cd; pg_trgm over the words (`faq_fts_word`)."""
 
     DOCUMENT_JOIN = "FROM faq f JOIN faq_fts_document d ON d.faq_id = f.id"
+    UNPUBLISHED = SqliteSearch.UNPUBLISHED
+    UNPUBLISHED_COUNT = SqliteSearch.UNPUBLISHED_COUNT
     HEADLINE_QUESTION = f'HighlightAll=true, StartSel="{MARK_START}", StopSel="{MARK_END}"'
     HEADLINE_ANSWER = (
         f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, '
@@ -399,11 +404,14 @@ class PostgresSearch:
         return " | ".join(f"'{w}'" for w in words)
 
     def known_words(self, words: tuple[str, ...]) -> set[str]:
-        # A word PostgreSQL drops as a stop word (numnode = 0) needs no correction.
+        # A word PostgreSQL drops as a stop word (numnode = 0) needs no correction, nor does a
+        # word of the FAQ's word list (a primary-key lookup: asking the GIN index about a
+        # common word reads all its matches). Only the others (misspellings, mostly) are
+        # matched against the published articles.
         checks = ", ".join(
-            f"numnode(plainto_tsquery('english', :w{i})) = 0 OR EXISTS (SELECT 1 "
-            f"{self.DOCUMENT_JOIN} WHERE f.published "
-            f"AND d.document @@ plainto_tsquery('english', :w{i}))"
+            f"numnode(plainto_tsquery('english', :w{i})) = 0 "  # noqa: S608
+            f"OR EXISTS (SELECT 1 FROM faq_fts_word WHERE word = :w{i}) OR EXISTS "
+            + self.published_match(f"plainto_tsquery('english', :w{i})")
             for i in range(len(words))
         )
         row = db.session.execute(
@@ -424,10 +432,7 @@ class PostgresSearch:
                     WHERE word % input AND word <> input AND similarity(word, input) >= :threshold
                     ORDER BY score DESC, abs(length(word) - length(input)), word LIMIT 5
                 ) AS best
-                WHERE EXISTS (
-                    SELECT 1 {self.DOCUMENT_JOIN}
-                    WHERE f.published AND d.document @@ plainto_tsquery('english', best.word)
-                )
+                WHERE EXISTS {self.published_match("plainto_tsquery('english', best.word)")}
                 ORDER BY input, best.score DESC, abs(length(best.word) - length(input)), best.word
                 """  # noqa: S608 (constants only; the values are bound)
             ),
@@ -438,57 +443,131 @@ class PostgresSearch:
             found.setdefault(word, best)
         return found
 
-    def count(self, words: tuple[str, ...], query: str) -> int:
-        """How many published articles match, counted up to MAX_COUNTED + 1."""
+    @staticmethod
+    def published_match(tsquery: str) -> str:
+        """A subquery for EXISTS: a published article matches `tsquery`.
+
+        OFFSET 0 keeps the match apart from EXISTS' "first row only": otherwise PostgreSQL
+        scans the whole table hoping to meet a match early, which for a misspelt word (no
+        match) reads every article; apart, it asks the GIN index (or, for a common word, still
+        stops at the first row)."""
+        return (
+            f"(SELECT 1 FROM (SELECT faq_id FROM faq_fts_document WHERE document @@ {tsquery} "  # noqa: S608
+            "OFFSET 0) AS m JOIN faq f ON f.id = m.faq_id WHERE f.published)"
+        )
+
+    @staticmethod
+    def every_word(words: tuple[str, ...], weight: str = "") -> str:
+        return " & ".join(f"'{w}'{weight}" for w in words)
+
+    def count(self, words: tuple[str, ...]) -> int:
+        """How many published articles match, counted up to MAX_COUNTED + 1 (the unpublished
+        are left out by id: a hashed list from the partial index ix_faq_search_unpublished)."""
         return db.session.scalar(
             sa.text(
-                f"SELECT count(*) FROM (SELECT 1 {self.DOCUMENT_JOIN} WHERE f.published "  # noqa: S608
-                f"AND d.document @@ to_tsquery('english', :any) LIMIT :cap) AS hits"
+                "SELECT count(*) FROM (SELECT 1 FROM faq_fts_document d "  # noqa: S608
+                "WHERE d.document @@ to_tsquery('english', :any) "
+                f"AND d.faq_id NOT IN {self.UNPUBLISHED} LIMIT :cap) AS hits"
             ),
             {"any": self.any_word(words), "cap": MAX_COUNTED + 1},
         )
 
-    def search(self, words: tuple[str, ...], query: str, page: int, per_page: int):
-        """(total, page, rows) for the page asked for, clamped to the last page."""
-        total = self.count(words, query)
-        page = max(1, min(page, math.ceil(min(total, MAX_COUNTED) / per_page)))
-        rows = self.page(words, query, per_page, (page - 1) * per_page) if total else []
-        return total, page, rows
+    def ranked_ids(self, words, query: str, total: int, limit: int, offset: int) -> list:
+        """The ids of this page's articles, best first: as SqliteSearch.ranked_ids.
 
-    def page(self, words: tuple[str, ...], query: str, limit: int, offset: int):
-        # Articles holding all the words (websearch_to_tsquery: quotes are phrases, "-" excludes)
-        # come first, then the rest by cover density; headlines only for this page's rows.
-        return db.session.execute(
+        Up to MAX_COUNTED matches: articles holding all the words (websearch_to_tsquery: quotes
+        are phrases, "-" excludes) first, then by cover density (ts_rank_cd). Beyond, the
+        same tiers as on SQLite (weight A is the question), newest first within each, each a
+        LIMIT'd query that PostgreSQL answers by walking the primary key backwards or from the
+        GIN index, whichever it expects to be cheaper.
+        """
+        values = {
+            "any": self.any_word(words),
+            "query": query,
+            "limit": limit,
+            "offset": offset,
+        }
+        if total <= MAX_COUNTED:
+            sql = f"""
+                SELECT d.faq_id FROM faq_fts_document d
+                WHERE d.document @@ to_tsquery('english', :any)
+                    AND d.faq_id NOT IN {self.UNPUBLISHED}
+                ORDER BY (d.document @@ websearch_to_tsquery('english', :query))::int DESC,
+                    ts_rank_cd(d.document, to_tsquery('english', :any)) DESC, d.faq_id
+                LIMIT :limit OFFSET :offset
+            """  # noqa: S608 (constants only; the values are bound)
+            return db.session.scalars(sa.text(sql), values).all()
+        expressions = [
+            self.every_word(words, ":A"),
+            self.every_word(words),
+            self.any_word(words).replace("' |", "':A |") + ":A",
+            self.any_word(words),
+        ]
+        if len(words) == 1:
+            expressions = expressions[2:]
+        values.update({f"tier{n}": expression for n, expression in enumerate(expressions)})
+        values["window"] = TIER_WINDOW
+        # First within the newest TIER_WINDOW articles, walked backwards on the primary key (a
+        # weight-restricted match from the GIN index must recheck every candidate's vector);
+        # then, if that did not fill the page, from the GIN index over all articles, with the
+        # unpublished as margin.
+        windowed = (
+            "(SELECT faq_id, document FROM faq_fts_document ORDER BY faq_id DESC LIMIT :window)"
+        )
+        for source, margin in (
+            (windowed, f"{PAGE_MARGIN:d}"),
+            ("faq_fts_document", self.UNPUBLISHED_COUNT),
+        ):
+            tiers = " UNION ALL ".join(
+                f"(SELECT faq_id AS id, {n} AS tier FROM {source} AS d "  # noqa: S608
+                f"WHERE document @@ to_tsquery('english', :tier{n}) "
+                f"ORDER BY faq_id DESC LIMIT {n + 1} * (:offset + :limit) + {margin})"
+                for n in range(len(expressions))
+            )
+            sql = f"""
+                SELECT t.id FROM ({tiers}) AS t JOIN faq f ON f.id = t.id
+                WHERE f.published
+                GROUP BY t.id ORDER BY min(t.tier), t.id DESC LIMIT :limit OFFSET :offset
+            """  # noqa: S608 (constants only; the values are bound)
+            ids = db.session.scalars(sa.text(sql), values).all()
+            if len(ids) >= limit:
+                break
+        return ids
+
+    def page_rows(self, words: tuple[str, ...], ids: list[int]) -> list:
+        """The page's articles with headlines (ts_headline runs for these rows only)."""
+        rows = db.session.execute(
             sa.text(
-                f"""
-                WITH hits AS (
-                    SELECT f.id, f.slug, f.question, f.answer_text,
-                           c.name AS category, c.slug AS category_slug,
-                           (d.document @@ websearch_to_tsquery('english', :query))::int
-                               AS has_all,
-                           ts_rank_cd(d.document, to_tsquery('english', :any)) AS rank
-                    {self.DOCUMENT_JOIN} JOIN faq_category c ON c.id = f.category_id
-                    WHERE f.published AND d.document @@ to_tsquery('english', :any)
-                    ORDER BY has_all DESC, rank DESC, f.id
-                    LIMIT :limit OFFSET :offset
-                )
-                SELECT slug, question, category, category_slug,
-                       ts_headline('english', question, to_tsquery('english', :any),
+                """
+                SELECT f.id, f.slug, f.question, c.name, c.slug,
+                       ts_headline('english', f.question, to_tsquery('english', :any),
                                    :question_options),
-                       ts_headline('english', answer_text, to_tsquery('english', :any),
+                       ts_headline('english', f.answer_text, to_tsquery('english', :any),
                                    :answer_options)
-                FROM hits ORDER BY has_all DESC, rank DESC, id
-                """  # noqa: S608 (constants only; the values are bound)
+                FROM faq f JOIN faq_category c ON c.id = f.category_id
+                WHERE f.id = ANY(:ids)
+                """
             ),
             {
                 "any": self.any_word(words),
-                "query": query,
-                "limit": limit,
-                "offset": offset,
+                "ids": list(ids),
                 "question_options": self.HEADLINE_QUESTION,
                 "answer_options": self.HEADLINE_ANSWER,
             },
-        ).all()
+        )
+        by_id = {row[0]: row[1:] for row in rows}
+        return [by_id[faq_id] for faq_id in ids if faq_id in by_id]
+
+    def search(self, words: tuple[str, ...], query: str, page: int, per_page: int):
+        """(total, page, rows) for the page asked for, clamped to the last page."""
+        total = self.count(words)
+        if not total:
+            return 0, 1, []
+        shown = min(total, MAX_COUNTED)  # pages end there, even when more match
+        page = min(page, math.ceil(shown / per_page))
+        offset = (page - 1) * per_page
+        ids = self.ranked_ids(words, query, total, min(per_page, shown - offset), offset)
+        return total, page, self.page_rows(words, ids)
 
 
 _ENGINES = {"sqlite": SqliteSearch(), "postgresql": PostgresSearch()}
