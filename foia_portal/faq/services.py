@@ -333,15 +333,21 @@ def record_suggestions_shown(form_token: str, query: str, faq_slugs: list[str]) 
     return True
 
 
+_LINK_SUGGESTIONS = (
+    sa.update(FaqSuggestion)
+    .where(FaqSuggestion.form_token == sa.bindparam("token"), FaqSuggestion.request_id.is_(None))
+    .values(request_id=sa.bindparam("filed_request_id"))
+)
+
+
 def link_suggestions_to_request(form_token: str | None, foia_request: Any) -> int:
     """Mark the suggestions shown on this form as followed by a filed request; returns how many."""
     if not form_token:
         return 0
-    # On the session's connection (same transaction): no ORM bookkeeping on every submission.
+    # Built once, run on the session's connection (same transaction): it runs on every
+    # submission, inside the write lock, and the ORM's bookkeeping would cost more than the UPDATE.
     result = db.session.connection().execute(
-        sa.update(FaqSuggestion)
-        .where(FaqSuggestion.form_token == form_token, FaqSuggestion.request_id.is_(None))
-        .values(request_id=foia_request.id)
+        _LINK_SUGGESTIONS, {"token": form_token, "filed_request_id": foia_request.id}
     )
     return result.rowcount or 0
 
