@@ -7,7 +7,7 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, make_url
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -46,6 +46,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 class PortalSQLAlchemy(SQLAlchemy):
     def _make_engine(self, bind_key, options, app):
+        if make_url(options["url"]).get_backend_name() == "sqlite":
+            # A SQLite file cannot go away like a server connection: no `SELECT 1` before every
+            # request's first statement (pool_pre_ping is for PostgreSQL restarts).
+            options = {**options, "pool_pre_ping": False}
         engine = super()._make_engine(bind_key, options, app)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)

@@ -5,6 +5,7 @@ Services change data, flush and record events; the caller commits (see docs/arch
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -135,6 +136,12 @@ def _all_columns(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
     return {**blank, **values}
 
 
+@functools.lru_cache(maxsize=64)
+def _new_request_deadline(received: date) -> deadlines.Deadline:
+    # No holds and no extension yet: the same for every request received that day (immutable).
+    return deadlines.compute_deadline(received)
+
+
 def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     """Store a new request with its requester, attachments and "received" event; queue the emails.
 
@@ -161,7 +168,7 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     requester_values["email"] = (values["email"] or "").strip().lower()
     now = utcnow()  # created_at and updated_at: when it was stored (staff enter old letters)
     requester_values["created_at"] = now
-    deadline = deadlines.compute_deadline(received)
+    deadline = _new_request_deadline(received)
     fee_limit = values.get("fee_limit")
     request_values = _all_columns(
         FoiaRequest.__table__,
