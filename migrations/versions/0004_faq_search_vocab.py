@@ -23,8 +23,15 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-# On (published), so that SQLite reads the ids (its rowids) from the index alone.
-UNPUBLISHED_INDEX = "CREATE INDEX ix_faq_search_unpublished ON faq (published) WHERE NOT published"
+# Both read the ids from the index alone: SQLite's index entries end with the rowid (on (id),
+# SQLite prefers the covering index on category_id, published, position and scans it all);
+# PostgreSQL needs the id in the index for an index-only scan.
+SQLITE_UNPUBLISHED_INDEX = (
+    "CREATE INDEX ix_faq_search_unpublished ON faq (published) WHERE NOT published"
+)
+POSTGRESQL_UNPUBLISHED_INDEX = (
+    "CREATE INDEX ix_faq_search_unpublished ON faq (id) WHERE NOT published"
+)
 
 SQLITE_UPGRADE = [
     """
@@ -57,7 +64,7 @@ SQLITE_UPGRADE = [
     END
     """,
     "INSERT INTO faq_fts_plain (faq_fts_plain) VALUES ('rebuild')",
-    UNPUBLISHED_INDEX,
+    SQLITE_UNPUBLISHED_INDEX,
 ]
 
 SQLITE_DOWNGRADE = [
@@ -69,7 +76,7 @@ SQLITE_DOWNGRADE = [
     "DROP TABLE IF EXISTS faq_fts_plain",
 ]
 
-POSTGRESQL_UPGRADE = [UNPUBLISHED_INDEX]
+POSTGRESQL_UPGRADE = [POSTGRESQL_UNPUBLISHED_INDEX]
 POSTGRESQL_DOWNGRADE = ["DROP INDEX IF EXISTS ix_faq_search_unpublished"]
 
 
