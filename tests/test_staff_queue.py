@@ -383,3 +383,36 @@ def test_a_new_day_recounts(app, make_request):
     for today in (TODAY, TODAY, TODAY + timedelta(days=1)):
         queue.kept(("summary", today), lambda: calls.append(1), fresh)
     assert len(calls) == 2
+
+
+def test_the_table_is_exact_a_new_request_shows_at_once(signed_in, make_request):
+    first = make_request()
+    assert first.tracking_number in signed_in.get("/staff/").get_data(as_text=True)
+    second = make_request()  # someone else's doing, a second later: the rows are never kept stale
+    page = signed_in.get("/staff/").get_data(as_text=True)
+    assert first.tracking_number in page and second.tracking_number in page
+
+
+def test_the_dashboards_closures_read_by_date_index_are_the_reports_closures(make_request, officer):
+    from foia_portal.reports import services as reports
+
+    made = [make_request(submitted_at=datetime(2026, 10, d, 14, 0, tzinfo=UTC)) for d in (5, 6, 7)]
+    made.append(make_request(submitted_at=datetime(2026, 11, 2, 14, 0, tzinfo=UTC)))
+    for foia_request in made:
+        perform_action(
+            foia_request, "acknowledge", officer, {"track": "simple"}, today=date(2026, 10, 8)
+        )
+    perform_action(made[0], "request_info", officer, {"message": "?"}, today=date(2026, 10, 9))
+    perform_action(made[0], "resume", officer, {}, today=date(2026, 10, 20))
+    for foia_request, day in zip(made, (3, 10, 12, 13), strict=True):
+        perform_action(
+            foia_request, "close", officer, {"disposition": "full_grant", "message": "."},
+            today=date(2026, 11, day),
+        )  # fmt: skip
+    made[1].closed_date = None  # hand-edited rows: counted as closed on the day received
+    made[3].closed_date = date(2026, 10, 30)  # "closed" before it was received
+    db.session.commit()
+    for first, last in ((date(2026, 11, 1), TODAY), (date(2026, 10, 1), date(2026, 10, 31))):
+        expected = sorted(c.business_days for c in reports._closures(first, last))
+        assert sorted(reports._business_days_to_close(first, last)) == expected
+    assert len(reports._business_days_to_close(date(2026, 11, 1), TODAY)) == 3

@@ -451,28 +451,40 @@ def summary(user: StaffUser | None = None, today: date | None = None) -> QueueSu
     fiscal_year = deadlines.fiscal_year_for(today)
     year_start, _ = deadlines.fiscal_year_bounds(fiscal_year)
     by_status = dict.fromkeys([s.value for s in Status], 0)
-    by_status.update(
-        db.session.execute(
-            sa.select(FoiaRequest.status, sa.func.count())
-            .where(status_in(OPEN_STATUSES), FoiaRequest.is_test.is_(False))
-            .group_by(FoiaRequest.status)
-        ).all()
-    )
+    overdue = due_soon = 0
+    # One walk of the open requests for both the counts by status and the late and due-soon ones.
+    for status, number, late, soon_ in db.session.execute(
+        sa.select(
+            FoiaRequest.status,
+            sa.func.count(),
+            sa.func.count().filter(FoiaRequest.due_date < today),
+            sa.func.count().filter(FoiaRequest.due_date >= today, FoiaRequest.due_date <= soon),
+        )
+        .where(status_in(OPEN_STATUSES), FoiaRequest.is_test.is_(False))
+        .group_by(FoiaRequest.status)
+    ):
+        by_status[status] = number
+        if status in CLOCK_RUNNING:  # a request on hold is never late (its clock is stopped)
+            overdue, due_soon = overdue + late, due_soon + soon_
     by_status[Status.CLOSED.value] = db.session.scalar(
         sa.select(sa.func.count()).where(
             FoiaRequest.closed_date >= year_start, FoiaRequest.is_test.is_(False)
         )
     )
-    overdue, due_soon = db.session.execute(
-        sa.select(
-            sa.func.count().filter(FoiaRequest.due_date < today),
-            sa.func.count().filter(FoiaRequest.due_date >= today, FoiaRequest.due_date <= soon),
-        ).where(status_in(CLOCK_RUNNING), FoiaRequest.is_test.is_(False))
-    ).one()
     mine = mine_open(user) if user is not None else None
     return QueueSummary(
         by_status, overdue or 0, due_soon or 0, DUE_SOON_BUSINESS_DAYS, mine, fiscal_year
     )
+
+
+def assignee_choices() -> list[sa.Row]:
+    """(email, name) of everyone who can be assigned a request, by name: the filter's list, as
+    plain rows (auth.services.active_staff gives the same people as objects)."""
+    return db.session.execute(
+        sa.select(StaffUser.email, StaffUser.name)
+        .where(StaffUser.active.is_(True))
+        .order_by(StaffUser.name)
+    ).all()
 
 
 def mine_open(user: StaffUser) -> int:
@@ -528,14 +540,15 @@ def figures_cache() -> LruCache:
     return cache
 
 
+_DATA_VERSION = sa.select(
+    sa.select(sa.func.max(FoiaRequest.updated_at)).scalar_subquery(),
+    sa.select(sa.func.max(RequestEvent.id)).scalar_subquery(),
+)
+
+
 def data_version() -> DataVersion:
     """The version of the request data now: one statement, two index probes."""
-    last_change, last_event = db.session.execute(
-        sa.select(
-            sa.select(sa.func.max(FoiaRequest.updated_at)).scalar_subquery(),
-            sa.select(sa.func.max(RequestEvent.id)).scalar_subquery(),
-        )
-    ).one()
+    last_change, last_event = db.session.execute(_DATA_VERSION).one()
     return DataVersion(last_change, last_event or 0)
 
 
@@ -607,6 +620,26 @@ def kept_summary(user: StaffUser, today: date, fresh: Freshness) -> KeptFigures:
         value=replace(office.value, mine_open=mine.value),
         as_of=min(office.as_of, mine.as_of),
     )
+
+
+# The page's table is different: it is exact. Rendered once per (view, page, data version) and
+# kept while the data version stands (every staff member opening the default view shares it),
+# it is never shown once anything has changed.
+TABLES_CACHE_BYTES = 4 * 1024 * 1024  # per process; about 35 KB a table
+TABLES_EXTENSION_KEY = "staff_queue_tables"
+
+
+def kept_table(filters: QueueFilters, fresh: Freshness, render: Callable[[QueuePage], str]):
+    """`render(table_page(filters))`, kept for this exact view, page and data version."""
+    cache = current_app.extensions.get(TABLES_EXTENSION_KEY)
+    if cache is None:
+        cache = current_app.extensions[TABLES_EXTENSION_KEY] = LruCache(TABLES_CACHE_BYTES)
+    key = (filters, fresh.version)  # the filters name the date, the cursor and any assignee
+    html = cache.get(key)
+    if html is None:
+        html = render(table_page(filters))
+        cache.put(key, html, 2 * len(html) + 512)
+    return html
 
 
 # --- CSV export --------------------------------------------------------------------------------

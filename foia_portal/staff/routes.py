@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
 from foia_portal.auth import services as accounts
@@ -70,22 +71,30 @@ def queue():
     kept between page views") and the page says how recent they are."""
     filters, errors = queue_module.parse_filters(request.args, current_user)
     today = filters.today
-    page = queue_module.table_page(filters)
     fresh = queue_module.freshness(current_user.id)
+    table = queue_module.kept_table(
+        filters,
+        fresh,
+        # Autoescaped by the template engine: safe to place as it is.
+        lambda page: Markup(  # noqa: S704
+            render_template("staff/_queue_table.html", page=page, filters=filters)
+        ),
+    )
     total = queue_module.kept_total(filters, fresh)
-    page.total = total.value
     summary = queue_module.kept_summary(current_user, today, fresh)
     dashboard = queue_module.kept(("dashboard", today), lambda: dashboard_figures(today), fresh)
     as_of = min(total.as_of, summary.as_of, dashboard.as_of)
     return render_template(
         "staff/queue.html",
-        page=page,
+        table=table,
+        total=total.value,
+        total_is_capped=total.value > queue_module.COUNT_LIMIT,
         filters=filters,
         errors=errors,
         summary=summary.value,
         dashboard=dashboard.value,
         figures_as_of=as_of.astimezone(deadlines.EASTERN),
-        staff=accounts.active_staff(),
+        staff=queue_module.assignee_choices(),
         active_nav="queue",
     ), (422 if errors else 200)
 
