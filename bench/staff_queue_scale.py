@@ -135,6 +135,13 @@ def main() -> None:
                     f"{label:40} {statistics.median(times):8.1f} {max(times):8.1f} "
                     f"{len(page.rows):6} {page.total:8}"
                 )
+                # What the staff page runs per view: the page's rows only (its counts are kept
+                # between page views, staff/queue.py `kept`).
+                times = timed(lambda f=filters: queue.table_page(f), args.repeat)
+                print(
+                    f"{'  … staff page: rows only':40} {statistics.median(times):8.1f} "
+                    f"{max(times):8.1f}"
+                )
                 if page.next_cursor:
                     deep = queue.parse_filters(MultiDict(view), user, today=today)[0]
                     # Jump half-way: a keyset page deep in the list costs what page 1 does.
