@@ -386,6 +386,38 @@ def test_a_failure_after_the_number_was_taken_leaves_nothing_and_no_gap(
     assert foia_request.tracking_number.endswith("-000001")
 
 
+@pytest.mark.parametrize("where", ["before the number", "after the number"])
+def test_an_unexpected_failure_reshows_the_form_with_everything_and_stores_nothing(
+    app, client, valid_request_fields, monkeypatch, where
+):
+    from foia_portal.requests import notifications
+
+    app.config["FOIA_OFFICE_EMAIL"] = "foia@cops.example.gov"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    name = "__init__" if where == "before the number" else "queue"
+    real = getattr(notifications.ReceivedEmails, name)
+    monkeypatch.setattr(notifications.ReceivedEmails, name, broken)
+    token = form_token(client.get("/foia/request").get_data(as_text=True))
+    response = submit(client, valid_request_fields, form_token=token)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "your request was not filed" in page
+    assert valid_request_fields["description"] in page
+    assert form_token(page) == token
+    assert stored_requests() == []
+    for table in ("requester", "request_event", "outbox_message"):
+        assert db.session.scalar(sa.text(f"SELECT count(*) FROM {table}")) == 0  # noqa: S608
+
+    monkeypatch.setattr(notifications.ReceivedEmails, name, real)
+    assert submit(client, valid_request_fields, form_token=token).status_code == 303
+    assert submit(client, valid_request_fields, form_token=token).status_code == 303
+    [foia_request] = stored_requests()
+    assert foia_request.tracking_number.endswith("-000001")
+
+
 def test_a_token_that_slips_past_the_check_is_stopped_by_the_unique_index(
     app, client, valid_request_fields, monkeypatch
 ):

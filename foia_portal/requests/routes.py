@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -95,12 +95,33 @@ def new():
             "Please try again in a few minutes; nothing you typed has been lost."
         ]
         return render_template("requests/new.html", form=form), 503
+    except DBAPIError:
+        # The database failed (gone, or its write lock not had within the busy timeout): the
+        # error handler re-shows the form with everything typed (public/errors.py), 503.
+        db.session.rollback()
+        stored.discard()
+        raise
+    except Exception:
+        # Anything else (a bug): nothing was stored, and the requester keeps what they typed and
+        # the form token, so that submitting again files the request once.
+        db.session.rollback()
+        stored.discard()
+        current_app.logger.exception("request submission failed")
+        form.form_errors.append(NOT_FILED)
+        return render_template("requests/new.html", form=form), 500
     except BaseException:
         db.session.rollback()
         stored.discard()
         raise
     send_after_commit()
     return response
+
+
+NOT_FILED = (
+    "Something went wrong on our side, so your request was not filed. Nothing you typed has been "
+    "lost: please submit it again in a few minutes. If it keeps happening, contact the FOIA Public "
+    "Liaison."
+)
 
 
 def redirect_to_confirmation(foia_request):

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import make_transient, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from foia_portal.core import deadlines
@@ -123,6 +123,14 @@ def _stored(instance, row: dict[str, Any]) -> None:
         if instance.__dict__.get(key) is None:  # the id, the number, the defaults
             setattr(instance, key, value)
     make_transient_to_detached(instance)
+    # An object the session still holds under this key can only be left over from a rolled-back
+    # submission (SQLite gives a rolled-back row's id out again): it never existed, so it goes,
+    # as the ORM would have made it transient at the rollback.
+    session = db.session()
+    stale = session.identity_map.get(sa.inspect(instance).key)
+    if stale is not None:
+        session.expunge(stale)
+        make_transient(stale)
 
 
 def _all_columns(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
