@@ -377,7 +377,10 @@ class TableRow:
 def table_page(filters: QueueFilters) -> QueuePage:
     """`queue_page` for the HTML table: rows are TableRows; no total (see `kept_total`)."""
     today = filters.today
-    found = db.session.execute(page_query(filters, *_cursor(filters), table=True)).all()
+    # On the connection: a Core statement needs none of the ORM session's execution layer.
+    found = (
+        db.session.connection().execute(page_query(filters, *_cursor(filters), table=True)).all()
+    )
     rows = []
     for r in found:
         running = r.status in CLOCK_RUNNING
