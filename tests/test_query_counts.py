@@ -31,11 +31,12 @@ def config_overrides():
 
 @pytest.fixture(autouse=True)
 def no_kept_queue_figures(monkeypatch):
-    # Likewise the staff queue's counts kept between page views (staff/queue.py): with no room
-    # to keep them, every view computes them all, and that is the work counted here.
+    # Likewise the staff queue's counts and table kept between page views (staff/queue.py): with
+    # no room to keep them, every view computes them all, and that is the work counted here.
     from foia_portal.staff import queue
 
     monkeypatch.setattr(queue, "FIGURES_CACHE_BYTES", 0)
+    monkeypatch.setattr(queue, "TABLES_CACHE_BYTES", 0)
 
 
 @contextmanager
