@@ -250,3 +250,12 @@ def test_did_you_mean_follows_new_articles_and_ignores_unpublished_ones(app):
     db.session.commit()
     assert search_faqs("quokkka").did_you_mean == "quokka"
     assert search_faqs("axolottl").did_you_mean is None
+
+
+def test_the_results_page_says_more_than_the_cap(app, client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_COUNTED", 5)
+    for number in range(8):
+        services.create_faq(category="Many", question=f"Waiver question {number}", answer="x")
+    db.session.commit()
+    page = client.get("/faq/search?q=waiver").get_data(as_text=True)
+    assert "More than 5 answers found for “waiver”." in page
