@@ -94,7 +94,7 @@ def queue():
         summary=summary.value,
         dashboard=dashboard.value,
         figures_as_of=as_of.astimezone(deadlines.EASTERN),
-        staff=queue_module.assignee_choices(),
+        staff=queue_module.kept_assignee_choices(),
         active_nav="queue",
     ), (422 if errors else 200)
 
