@@ -482,3 +482,71 @@ def test_with_csrf_protection_on_public_forms_work_and_staff_forms_need_the_toke
     assert (
         client.post("/staff/login", data={"email": "a@b.gov", "password": "x"}).status_code == 400
     )
+
+
+# ------------------------------------------------------------------------- one SQLite file
+
+SQLITE_SUBMISSIONS = 60
+
+
+def test_two_app_processes_on_one_sqlite_file_file_every_request_once(tmp_path):
+    """The benchmark's topology: two processes writing one SQLite file (WAL, busy timeout).
+
+    Submissions race for SQLite's single write lock from both processes at once; none may fail
+    ("database is locked" would be a 503), and each is stored once, numbered without gaps, with
+    its two emails.
+    """
+    url = f"sqlite:///{tmp_path / 'portal.db'}"
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    upgrade_database(url, uploads)
+    processes = Processes(tmp_path)
+    env = {
+        "FOIA_PORTAL_CONFIG": "production",
+        "FLASK_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": url,
+        "RATELIMIT_ENABLED": "false",
+        "MAIL_SEND_IMMEDIATELY": "false",
+        "FOIA_OFFICE_EMAIL": OFFICE_EMAIL,
+        "UPLOAD_FOLDER": str(uploads),
+    }
+    try:
+        ports = [serve(processes, name, env) for name in ("web-a", "web-b")]
+        barrier = threading.Barrier(12)
+        statuses: list[int] = []
+
+        def client(number: int) -> None:
+            browser = Browser(ports[number % 2])
+            barrier.wait()
+            for n in range(number, SQLITE_SUBMISSIONS, 12):
+                form = request_form(
+                    f"All records about subject number {n} of this test.", f"r{n}@example.com"
+                )
+                statuses.append(browser.post("/foia/request", {**form, "form_token": f"t-{n}"})[0])
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        processes.stop_all()
+    assert statuses == [303] * SQLITE_SUBMISSIONS, {
+        name: processes.log(name)[-2000:] for name in ("web-a", "web-b")
+    }
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT id, tracking_number, submission_token FROM foia_request")
+        ).all()
+        emails = connection.scalar(sa.text("SELECT count(*) FROM outbox_message"))
+        events = connection.scalar(sa.text("SELECT count(*) FROM request_event"))
+    engine.dispose()
+    assert sorted(row.submission_token for row in rows) == sorted(
+        f"t-{n}" for n in range(SQLITE_SUBMISSIONS)
+    )
+    numbers = sorted(int(row.tracking_number[-6:]) for row in rows)
+    assert numbers == list(range(1, SQLITE_SUBMISSIONS + 1))
+    assert (emails, events) == (2 * SQLITE_SUBMISSIONS, SQLITE_SUBMISSIONS)
