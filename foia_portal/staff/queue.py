@@ -339,9 +339,10 @@ def page_query(
         query = _table_select().where(*where_clauses(filters)) if table else base_query(filters)
         return _order_and_seek(query, filters.sort, cursor, backwards).limit(limit)
     branches = []
+    walk = _order_and_seek(sa.select(FoiaRequest.id), filters.sort, cursor, backwards)
+    walk = walk.where(*where_clauses(filters)).limit(limit)
     for status in statuses:
-        branch = sa.select(FoiaRequest.id).where(*where_clauses(filters), status_in([status]))
-        branch = _order_and_seek(branch, filters.sort, cursor, backwards).limit(limit).subquery()
+        branch = walk.where(status_in([status])).subquery()
         branches.append(sa.select(branch.c.id))
     # The outer statement only orders the ≤ len(statuses) × limit rows the branches found.
     merged = _table_select() if table else sa.select(FoiaRequest)
