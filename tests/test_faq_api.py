@@ -43,6 +43,15 @@ def test_search_answers_in_the_contract_shape_best_match_first(client, small_faq
     assert first["category"] == "Fees and fee waivers"
     assert "<mark>" in first["snippet"] and "<mark>" not in first["snippet_text"]
     assert "Set-Cookie" not in response.headers
+    assert body["total_capped"] is False
+
+
+def test_search_says_when_it_stopped_counting(client, demo_faq, monkeypatch):
+    from foia_portal.faq import search
+
+    monkeypatch.setattr(search, "MAX_COUNTED", 2)
+    body = client.get("/api/v1/faq?q=request").get_json()
+    assert (body["total"], body["total_capped"]) == (2, True)
 
 
 def test_search_api_offers_the_corrected_query(client, small_faq):

@@ -27,7 +27,8 @@ def faq_search():
 
     `snippet` is HTML: escaped text with matches in <mark>; `snippet_text` is the same without
     markup. `did_you_mean` carries the corrected query when a word was misspelt. An empty query
-    gives no results (use /faq for the list).
+    gives no results (use /faq for the list). Counting stops at 1,000 matches: then `total` is
+    1000 and `total_capped` is true ("more than 1,000").
     """
     try:
         per_page = int(request.args.get("per_page") or current_app.config["FAQ_PAGE_SIZE"])
@@ -51,6 +52,7 @@ def faq_search():
             for hit in results.hits
         ],
         total=results.total,
+        total_capped=results.total_capped,
         page=results.page,
         pages=results.pages,
         per_page=results.per_page,

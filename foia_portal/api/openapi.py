@@ -435,6 +435,10 @@ def component_schemas() -> dict[str, Any]:
             "properties": {
                 "results": {"type": "array", "items": ref("FaqResult")},
                 "total": {"type": "integer", "minimum": 0},
+                "total_capped": {
+                    "type": "boolean",
+                    "description": "True when counting stopped at `total` (more matched).",
+                },
                 "page": {"type": "integer", "minimum": 1},
             },
         },
