@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -209,3 +210,74 @@ def test_the_cache_can_be_turned_off(app, client, small_faq):
     app.config["PAGE_CACHE_ENABLED"] = False
     client.get("/faq/how-do-i-appeal-a-decision")
     assert len(page_cache()) == 0
+
+
+# -- the staff queue keeps whole pages per user and session ---------------------------------------
+
+
+def test_each_staff_member_gets_their_own_queue_page(app, make_request, make_user):
+    from tests.fixtures.staff import OFFICER_PASSWORD
+
+    make_request()
+    olive = make_user("olive@cops.example.gov", "Olive Officer")
+    oscar = make_user("oscar@cops.example.gov", "Oscar Other")
+    olive_client, oscar_client = app.test_client(), app.test_client()
+
+    def page_for(client):
+        # In a thread of its own, as under a server: the test's app context (and the signed-in
+        # user Flask-Login keeps in its `g`) is not shared between the two clients' requests.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(lambda: client.get("/staff/").get_data(as_text=True)).result()
+
+    for client, email in ((olive_client, olive.email), (oscar_client, oscar.email)):
+        with ThreadPoolExecutor(1) as pool:
+            credentials = {"email": email, "password": OFFICER_PASSWORD}
+            pool.submit(client.post, "/staff/login", data=credentials).result()
+    for _ in range(2):  # the second round is served from the kept pages
+        olive_page = page_for(olive_client)
+        oscar_page = page_for(oscar_client)
+        assert "Signed in as <strong>Olive Officer</strong>" in olive_page
+        assert "Signed in as <strong>Oscar Other</strong>" in oscar_page
+        assert "Oscar Other</strong>" not in olive_page
+
+
+def test_a_kept_queue_page_is_not_served_over_a_message_waiting_to_be_shown(
+    app, client, make_request, officer
+):
+    from tests.fixtures.staff import login
+
+    make_request()
+    login(client, officer)
+    client.get("/staff/")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "A message the officer must see once.")]
+    assert "A message the officer must see once." in client.get("/staff/").get_data(as_text=True)
+    assert "A message the officer must see once." not in client.get("/staff/").get_data(
+        as_text=True
+    )
+
+
+def test_the_sign_out_form_on_a_kept_queue_page_still_works(app, client, make_request, officer):
+    from tests.fixtures.staff import OFFICER_PASSWORD
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    make_request()
+    email = officer.email
+
+    def token_on(path: str) -> str:
+        page = client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+    def sign_in_look_twice_sign_out() -> tuple[int, int]:
+        token = token_on("/staff/login")
+        credentials = {"email": email, "password": OFFICER_PASSWORD, "csrf_token": token}
+        client.post("/staff/login", data=credentials)
+        client.get("/staff/")
+        client.get("/staff/")
+        kept_token = token_on("/staff/")  # served from the kept pages by now
+        signed_out = client.post("/staff/logout", data={"csrf_token": kept_token}).status_code
+        return signed_out, client.get("/staff/").status_code
+
+    # Outside the test's app context, as under a server (Flask-WTF keeps its token in `g`).
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(sign_in_look_twice_sign_out).result() == (303, 302)

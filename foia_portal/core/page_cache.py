@@ -87,11 +87,17 @@ def page_cache() -> LruCache:
     return current_app.extensions[EXTENSION_KEY]
 
 
-def cached_page(key: Hashable, render: Callable[[], Any]) -> Response:
-    """The page `render()` makes, built once for `key` (which must name the data it shows)."""
-    cache = page_cache()
+def cached_page(
+    key: Hashable, render: Callable[[], Any], cache: LruCache | None = None
+) -> Response:
+    """The page `render()` makes, built once for `key` (which must name the data it shows).
+
+    `cache`: another LruCache than the public pages' one (the staff queue keeps its own).
+    """
     if not current_app.config["PAGE_CACHE_ENABLED"]:
         return make_response(render())
+    if cache is None:
+        cache = page_cache()
     page = cache.get(key)
     if page is None:
         response = make_response(render())

@@ -643,6 +643,16 @@ def kept_summary(user: StaffUser, today: date, fresh: Freshness) -> KeptFigures:
 # it is never shown once anything has changed.
 TABLES_CACHE_BYTES = 4 * 1024 * 1024  # per process; about 35 KB a table
 TABLES_EXTENSION_KEY = "staff_queue_tables"
+PAGES_CACHE_BYTES = 8 * 1024 * 1024  # per process; about 50 KB a page
+PAGES_EXTENSION_KEY = "staff_queue_pages"
+
+
+def pages_cache() -> LruCache:
+    """Whole queue pages as staff members see them (staff/routes.py `queue`)."""
+    cache = current_app.extensions.get(PAGES_EXTENSION_KEY)
+    if cache is None:
+        cache = current_app.extensions[PAGES_EXTENSION_KEY] = LruCache(PAGES_CACHE_BYTES)
+    return cache
 
 
 def kept_table(filters: QueueFilters, fresh: Freshness, render: Callable[[QueuePage], str]):

@@ -16,6 +16,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     stream_with_context,
     url_for,
 )
@@ -28,6 +29,7 @@ from foia_portal.auth.access import admin_required, staff_required
 from foia_portal.auth.forms import UserChangeForm, UserForm
 from foia_portal.auth.models import AuditEntry, StaffUser
 from foia_portal.core import deadlines
+from foia_portal.core.page_cache import cached_page
 from foia_portal.core.tracking import normalise_tracking_number
 from foia_portal.core.types import utcnow
 from foia_portal.core.workflow import ACTIONS, ActionNotAllowed, RoleNotAllowed, request_actions
@@ -84,19 +86,40 @@ def queue():
     summary = queue_module.kept_summary(current_user, today, fresh)
     dashboard = queue_module.kept(("dashboard", today), lambda: dashboard_figures(today), fresh)
     as_of = min(total.as_of, summary.as_of, dashboard.as_of)
-    return render_template(
-        "staff/queue.html",
-        table=table,
-        total=total.value,
-        total_is_capped=total.value > queue_module.COUNT_LIMIT,
-        filters=filters,
-        errors=errors,
-        summary=summary.value,
-        dashboard=dashboard.value,
-        figures_as_of=as_of.astimezone(deadlines.EASTERN),
-        staff=queue_module.kept_assignee_choices(),
-        active_nav="queue",
-    ), (422 if errors else 200)
+    staff = queue_module.kept_assignee_choices()
+
+    def render():
+        return render_template(
+            "staff/queue.html",
+            table=table,
+            total=total.value,
+            total_is_capped=total.value > queue_module.COUNT_LIMIT,
+            filters=filters,
+            errors=errors,
+            summary=summary.value,
+            dashboard=dashboard.value,
+            figures_as_of=as_of.astimezone(deadlines.EASTERN),
+            staff=staff,
+            active_nav="queue",
+        ), (422 if errors else 200)
+
+    if errors or "_flashes" in session:
+        return render()
+    # The whole page is kept too, for this user, session and exactly what it shows: the table
+    # (its view and data version), the figures, the colleagues in the filter, who is signed in.
+    # The session's CSRF secret is in the key, so the sign-out form's token stays valid.
+    shown = repr((total.value, summary.value, dashboard.value, as_of, tuple(staff)))
+    key = (
+        "staff-queue",
+        current_user.id,
+        current_user.name,
+        current_user.role,
+        session.get("csrf_token"),
+        filters,
+        fresh.version,
+        shown,
+    )
+    return cached_page(key, render, cache=queue_module.pages_cache())
 
 
 @bp.route("/queue.csv")
