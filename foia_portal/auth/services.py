@@ -5,6 +5,7 @@ Services change data, flush and return; the caller commits (see docs/staff-workf
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -26,8 +27,14 @@ PASSWORD_MAX_LENGTH = 256
 DEFAULT_MAX_FAILED_LOGINS = 5
 DEFAULT_LOCKOUT_MINUTES = 15
 TOKEN_PREFIX = "foia_"  # noqa: S105  (a public marker, not a secret)
-# The same work as a real check when the email is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-" + "x" * 20)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check against when the email is unknown: the same work as a real check, so
+    timing does not reveal accounts. Made on first use, not at import: scrypt takes 32 MB and
+    tens of milliseconds, which a worker that never signs anyone in need not spend."""
+    return generate_password_hash("not-a-real-password-" + "x" * 20)
 
 
 class AccountError(ValueError):
@@ -181,11 +188,11 @@ def authenticate(email: str, password: str, remote_addr: str | None = None) -> S
     now = utcnow()
     user = find_user(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         audit(None, "login.failed", normalise_email(email)[:120], reason="unknown", ip=remote_addr)
         return SignInResult(None)
     if user.locked_until is not None and user.locked_until > now:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         audit(user, "login.failed", user.email, reason="locked", ip=remote_addr)
         return SignInResult(None, locked=True)
     if not check_password_hash(user.password_hash, password or "") or not user.active:
