@@ -154,6 +154,11 @@ def sign_in(base_url: str, email: str, password: str) -> str:
     if status not in (302, 303):
         raise RuntimeError(f"signing in answered {status}, not a redirect")
     cookies.update(cookie_pairs(set_cookies))
+    # Then the first page, keeping the cookie it sets (the session gains its CSRF secret there),
+    # as a browser would: wrk sends one fixed Cookie header for the whole run.
+    header = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    _, _, _, set_cookies = http_request(base_url, "GET", "/staff/", headers={"Cookie": header})
+    cookies.update(cookie_pairs(set_cookies))
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 

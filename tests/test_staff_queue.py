@@ -427,3 +427,28 @@ def test_a_new_colleague_joins_the_assignee_filter_within_a_minute(
     assert "Newcomer Nell" not in signed_in.get("/staff/").get_data(as_text=True)  # kept
     monkeypatch.setattr(queue, "FIGURES_MAX_AGE_SECONDS", 0)
     assert "Newcomer Nell" in signed_in.get("/staff/").get_data(as_text=True)
+
+
+def test_parsed_filters_are_kept_per_url_and_user_but_not_for_a_colleagues_email(
+    app, officer, admin, monkeypatch
+):
+    parsed = []
+    real_parse = queue.parse_filters
+    monkeypatch.setattr(queue, "parse_filters", lambda *a: parsed.append(a) or real_parse(*a))
+
+    def kept(query: str, user):
+        args = MultiDict([pair.split("=") for pair in query.split("&") if pair])
+        return queue.kept_filters(query.encode(), args, user)
+
+    first, _ = kept("overdue=1&assignee=mine", officer)
+    again, _ = kept("overdue=1&assignee=mine", officer)
+    assert again is first and first.assignee_id == officer.id and len(parsed) == 1
+    theirs, _ = kept("overdue=1&assignee=mine", admin)  # "mine" is someone else's here
+    assert theirs.assignee_id == admin.id and len(parsed) == 2
+    kept(f"assignee={admin.email}", officer)
+    kept(f"assignee={admin.email}", officer)  # reads the staff table each time
+    assert len(parsed) == 4
+    _, errors = kept("due_within=abc", officer)
+    errors["due_within"].append("changed by a caller")
+    _, errors_again = kept("due_within=abc", officer)
+    assert errors_again["due_within"] != errors["due_within"]

@@ -149,6 +149,23 @@ def parse_filters(
     return filters, errors
 
 
+def kept_filters(
+    query_string: bytes, args: Mapping[str, Any], user: StaffUser
+) -> tuple[QueueFilters, dict[str, list[str]]]:
+    """`parse_filters`, remembered per URL, user and day: staff page through the same few views
+    all day. A view filtered by a colleague's email is parsed afresh (it reads the staff table)."""
+    today = deadlines.today_eastern()
+    key = ("filters", query_string, user.id, today)
+    cache = figures_cache()
+    found = cache.get(key)
+    if found is None:
+        found = parse_filters(args, user, today)
+        if found[0].assignee in ("", "mine", "unassigned"):
+            cache.put(key, found, FIGURE_ENTRY_BYTES + 2 * len(query_string))
+    filters, errors = found
+    return filters, {name: list(messages) for name, messages in errors.items()}
+
+
 def status_in(statuses) -> sa.ColumnElement[bool]:
     """`status IN ('a', 'b')` with the values written into the SQL, not bound: the planner must
     see them to use the partial indexes on open requests (FoiaRequest.__table_args__)."""
@@ -564,7 +581,8 @@ _DATA_VERSION = sa.select(
 
 def data_version() -> DataVersion:
     """The version of the request data now: one statement, two index probes."""
-    last_change, last_event = db.session.execute(_DATA_VERSION).one()
+    # On the session's connection, past the ORM's per-statement work: a third of the cost.
+    last_change, last_event = db.session.connection().execute(_DATA_VERSION).one()
     return DataVersion(last_change, last_event or 0)
 
 

@@ -71,7 +71,7 @@ def queue():
 
     The page is one index walk; the counts are kept between page views (staff/queue.py, "figures
     kept between page views") and the page says how recent they are."""
-    filters, errors = queue_module.parse_filters(request.args, current_user)
+    filters, errors = queue_module.kept_filters(request.query_string, request.args, current_user)
     today = filters.today
     fresh = queue_module.freshness(current_user.id)
     table = queue_module.kept_table(
