@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
 
 # The smallest files of each accepted type, real enough for content sniffing.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -24,3 +28,20 @@ def form_token(html: str) -> str:
     )
     assert match, "the form has no form_token"
     return match.group(1)
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements sent to the app's database while the block runs."""
+    from foia_portal.extensions import db
+
+    statements: list[str] = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from foia_portal.core.page_cache import LruCache
-from tests.test_query_counts import counted_statements
+from tests.helpers import counted_statements
 
 NONCE = re.compile(r'nonce="([^"]+)"')
 

@@ -9,8 +9,7 @@ holds, extensions, closures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,6 +17,7 @@ import sqlalchemy as sa
 
 from bench import seed
 from tests.fixtures.staff import login
+from tests.helpers import counted_statements
 
 SMALL, LARGE = 3, 30
 
@@ -37,23 +37,6 @@ def no_kept_queue_figures(monkeypatch):
 
     monkeypatch.setattr(queue, "FIGURES_CACHE_BYTES", 0)
     monkeypatch.setattr(queue, "TABLES_CACHE_BYTES", 0)
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """The SQL statements sent while the block runs."""
-    from foia_portal.extensions import db
-
-    statements: list[str] = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def statements_for(client, path: str, public: bool) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 from datetime import date
@@ -15,7 +14,14 @@ import sqlalchemy as sa
 from foia_portal.core.deadlines import compute_deadline, received_date_for
 from foia_portal.extensions import db
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
-from tests.helpers import EXE_BYTES, PDF_BYTES, PNG_BYTES, file_field, form_token
+from tests.helpers import (
+    EXE_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    counted_statements,
+    file_field,
+    form_token,
+)
 
 CONTRACT_FIELDS = [
     "first_name", "last_name", "email", "phone", "organization", "street", "city", "state",
@@ -268,20 +274,6 @@ def test_a_reshown_form_asks_to_choose_the_files_again(client, valid_request_fie
 # INSERTs after the number is taken, the emails rendered before it, nothing read back.
 
 
-@contextlib.contextmanager
-def recorded_statements():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-
-
 def file_directly(fields: dict, **intake) -> FoiaRequest:
     from foia_portal.requests import services
 
@@ -302,7 +294,7 @@ def test_a_submission_writes_each_row_once_and_reads_nothing_back(
     app.config["FOIA_OFFICE_EMAIL"] = "foia@cops.example.gov"
     submit(client, valid_request_fields)  # the first of the year also creates the counter row
     token = form_token(client.get("/foia/request").get_data(as_text=True))
-    with recorded_statements() as statements:
+    with counted_statements() as statements:
         response = submit(client, valid_request_fields, form_token=token)
     assert response.status_code == 303
     verbs = [" ".join(s.split()[:3]).upper() for s in statements]
@@ -319,7 +311,7 @@ def test_the_request_returned_by_intake_is_the_stored_row_and_reads_without_quer
     app, valid_request_fields
 ):
     foia_request = file_directly(valid_request_fields)
-    with recorded_statements() as statements:
+    with counted_statements() as statements:
         columns = {c.key: getattr(foia_request, c.key) for c in FoiaRequest.__table__.columns}
         requester_email = foia_request.requester.email
         assert foia_request.holds == []
@@ -346,7 +338,7 @@ def test_the_returned_request_takes_more_changes_in_the_same_transaction(app, va
     # What the FOIA.gov receiver does after intake: one more event, then the commit.
     record_event(foia_request, "foia_gov_received", public=False, message="From the portal.")
     assert [e.kind for e in foia_request.events] == ["received", "foia_gov_received"]
-    with recorded_statements() as statements:
+    with counted_statements() as statements:
         db.session.commit()
     assert not any(s.lstrip().upper().startswith("UPDATE") for s in statements), statements
 

@@ -214,6 +214,17 @@ _VOCABULARIES = VocabularyCache()
 # ------------------------------------------------------------------------------- engines
 
 
+def published_page_of_tiers(tiers: str, values: dict) -> list[int]:
+    """The page's ids from a UNION ALL of (id, tier) selects: published articles only, the best
+    tier first, newest first within a tier (the dialect-specific engines build `tiers`)."""
+    sql = f"""
+        SELECT t.id FROM ({tiers}) AS t JOIN faq f ON f.id = t.id
+        WHERE f.published
+        GROUP BY t.id ORDER BY min(t.tier), t.id DESC LIMIT :limit OFFSET :offset
+    """  # noqa: S608 (constants only; the values are bound)
+    return db.session.scalars(sa.text(sql), values).all()
+
+
 class SqliteSearch:
     """FTS5: `faq_fts` (porter) for ranked search; `faq_fts_plain_vocab` for misspellings."""
 
@@ -331,12 +342,7 @@ class SqliteSearch:
                 f"LIMIT {n + 1} * (:offset + :limit) + {margin})"
                 for n in range(len(expressions))
             )
-            sql = f"""
-                SELECT t.id FROM ({tiers}) AS t JOIN faq f ON f.id = t.id
-                WHERE f.published
-                GROUP BY t.id ORDER BY min(t.tier), t.id DESC LIMIT :limit OFFSET :offset
-            """  # noqa: S608 (constants only; the values are bound)
-            ids = db.session.scalars(sa.text(sql), values).all()
+            ids = published_page_of_tiers(tiers, values)
             if len(ids) >= limit:
                 break
         return ids
@@ -527,12 +533,7 @@ class PostgresSearch:
                 f"ORDER BY faq_id DESC LIMIT {n + 1} * (:offset + :limit) + {margin})"
                 for n in range(len(expressions))
             )
-            sql = f"""
-                SELECT t.id FROM ({tiers}) AS t JOIN faq f ON f.id = t.id
-                WHERE f.published
-                GROUP BY t.id ORDER BY min(t.tier), t.id DESC LIMIT :limit OFFSET :offset
-            """  # noqa: S608 (constants only; the values are bound)
-            ids = db.session.scalars(sa.text(sql), values).all()
+            ids = published_page_of_tiers(tiers, values)
             if len(ids) >= limit:
                 break
         return ids
