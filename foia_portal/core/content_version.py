@@ -1,10 +1,17 @@
-"""A counter per kind of published content, moved on every change: the stamp cached pages key on.
+"""A counter per kind of data, moved on every change: the stamp that kept pages and figures key on.
 
-`content_version("faq")` is one primary-key read; any flush that adds, changes or deletes a FAQ
+`content_version(FAQ)` is one primary-key read; any flush that adds, changes or deletes a FAQ
 article or category moves the counter in the same transaction (a session hook, so no service can
 forget it). Votes change only the helpfulness counts, which no public page shows, and so leave
-the counter alone. Code that writes FAQ rows with Core statements, outside the ORM, calls
-`bump_content_version("faq")` itself.
+the counter alone. `REQUESTS` moves likewise with any request, requester, timeline event, hold
+or attachment: the staff queue's data version.
+
+Why a counter and not `max(updated_at)` or `max(id)`: those follow the order in which
+transactions wrote, not the order in which they committed. On PostgreSQL a transaction that
+wrote first and commits last would leave the maximum where it was, and a page kept meanwhile
+would never learn of it. The counter's row is locked from the bump to the commit, so counters
+follow commit order. Code that writes such rows with Core statements, outside the ORM's flush
+(request intake does), calls `bump_content_version(...)` itself.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from foia_portal.extensions import db
 
 FAQ = "faq"
+REQUESTS = "requests"
 
 
 class ContentVersion(db.Model):
@@ -76,7 +84,24 @@ def _faq_content_changed(session: Session) -> bool:
     return False
 
 
+def _request_data_changed(session: Session) -> bool:
+    from foia_portal.requests.models import (
+        Attachment,
+        FoiaRequest,
+        HoldPeriod,
+        Requester,
+        RequestEvent,
+    )
+
+    kinds = (FoiaRequest, RequestEvent, Attachment, HoldPeriod, Requester)
+    if any(isinstance(instance, kinds) for instance in (*session.new, *session.deleted)):
+        return True
+    return any(isinstance(i, kinds) and session.is_modified(i) for i in session.dirty)
+
+
 @event.listens_for(Session, "before_flush")
-def _bump_faq_version(session: Session, flush_context, instances) -> None:
+def _bump_versions(session: Session, flush_context, instances) -> None:
     if _faq_content_changed(session):
         bump_content_version(FAQ, session)
+    if _request_data_changed(session):
+        bump_content_version(REQUESTS, session)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, current_app, make_response
+from flask import Response, current_app, make_response, session
 
 from foia_portal.public.templating import csp_nonce, rendered_nonce
 
@@ -104,9 +104,12 @@ def cached_page(
     page = cache.get(key)
     if page is None:
         response = make_response(render())
-        if response.status_code == 200 and "Set-Cookie" not in response.headers:
+        # A session changed while rendering (a staff page's first CSRF token, say) is written
+        # to a cookie after this: such a page belongs to that moment, not to the key.
+        keepable = response.status_code == 200 and "Set-Cookie" not in response.headers
+        if keepable and not session.modified:
             page = _page_of(response)
-            cache.put(key, page, len(page.body) + 512)
+            cache.put(key, page, len(page.body) + len(repr(key)) + 512)
         return response
     body = zlib.decompress(page.body)
     if page.nonce is not None:

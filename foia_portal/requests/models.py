@@ -84,9 +84,6 @@ class FoiaRequest(db.Model):
             postgresql_where=sa.text(OPEN_CONDITION),
             sqlite_where=sa.text(OPEN_CONDITION),
         ),
-        # The data-version stamp of the queue's counts: max(updated_at) is one index probe, and
-        # every insert and every change of a request moves it (staff/queue.py, "kept figures").
-        sa.Index("ix_foia_request_updated_at", "updated_at"),
         # The annual report (reports/services.py): every column its year-wide counts read, so
         # SQLite counts a year of 100,000 requests from this narrow index alone instead of
         # fetching each wide row (0.4 s a pass); PostgreSQL can do index-only scans with it.

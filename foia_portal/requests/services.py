@@ -17,6 +17,7 @@ from sqlalchemy.orm import make_transient, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from foia_portal.core import deadlines
+from foia_portal.core.content_version import REQUESTS, bump_content_version
 from foia_portal.core.tracking import next_tracking_number, normalise_tracking_number
 from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import Channel, Status
@@ -250,6 +251,8 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
         emails.queue(foia_request)
     if attachments:
         db.session.flush()
+    # The rows above went in with Core, past the session hook that moves the version otherwise.
+    bump_content_version(REQUESTS)
     return foia_request
 
 

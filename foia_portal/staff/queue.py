@@ -29,6 +29,7 @@ from sqlalchemy.orm import joinedload
 
 from foia_portal.auth.models import StaffUser
 from foia_portal.core import deadlines
+from foia_portal.core.content_version import REQUESTS, ContentVersion
 from foia_portal.core.page_cache import LruCache
 from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
 from foia_portal.core.types import utcnow
@@ -541,10 +542,10 @@ def mine_open(user: StaffUser) -> int:
 # - for up to FIGURES_MAX_AGE_SECONDS after it moved, unless the signed-in staff member changed
 #   something since (their own action shows at once; the page says "figures as of HH:MM");
 # - recomputed otherwise, and always on a new day (overdue is a matter of the date).
-# The data version (read once per page) is two index probes: max(foia_request.updated_at) moves
-# on every insert and every change of a request (workflow actions bump `version` and `updated_at`), and
-# max(request_event.id) names the last timeline event, so "did this user act since" is a walk
-# of the few events written after it.
+# The data version (read once per page, one statement) is the request data's change counter
+# (core/content_version.py: moved in the same transaction as every change to a request, its
+# timeline, holds or files, so it follows commit order), and max(request_event.id) names the
+# last timeline event, so "did this user act since" is a walk of the few events written after it.
 
 FIGURES_MAX_AGE_SECONDS = 60
 FIGURES_CACHE_BYTES = 512 * 1024  # per process; an entry is sized at FIGURE_ENTRY_BYTES
@@ -554,7 +555,7 @@ FIGURES_EXTENSION_KEY = "staff_queue_figures"
 
 @dataclass(frozen=True)
 class DataVersion:
-    last_change: datetime | None  # max(foia_request.updated_at)
+    changes: int  # content_version(REQUESTS)
     last_event_id: int  # max(request_event.id)
 
 
@@ -574,7 +575,7 @@ def figures_cache() -> LruCache:
 
 
 _DATA_VERSION = sa.select(
-    sa.select(sa.func.max(FoiaRequest.updated_at)).scalar_subquery(),
+    sa.select(ContentVersion.version).where(ContentVersion.name == REQUESTS).scalar_subquery(),
     sa.select(sa.func.max(RequestEvent.id)).scalar_subquery(),
 )
 
@@ -582,8 +583,8 @@ _DATA_VERSION = sa.select(
 def data_version() -> DataVersion:
     """The version of the request data now: one statement, two index probes."""
     # On the session's connection, past the ORM's per-statement work: a third of the cost.
-    last_change, last_event = db.session.connection().execute(_DATA_VERSION).one()
-    return DataVersion(last_change, last_event or 0)
+    changes, last_event = db.session.connection().execute(_DATA_VERSION).one()
+    return DataVersion(changes or 0, last_event or 0)
 
 
 def acted_since(user_id: int | None, event_id: int) -> bool:

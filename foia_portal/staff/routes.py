@@ -115,6 +115,7 @@ def queue():
         current_user.name,
         current_user.role,
         session.get("csrf_token"),
+        request.query_string,  # the form shows the parameters as typed
         filters,
         fresh.version,
         shown,

@@ -248,7 +248,6 @@ def upgrade():
         ["status", "due_date", "id"],
         unique=False,
     )
-    op.create_index("ix_foia_request_updated_at", "foia_request", ["updated_at"], unique=False)
     op.create_table(
         "attachment",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -396,7 +395,6 @@ def downgrade():
     op.drop_table("faq_suggestion")
     op.drop_index(op.f("ix_attachment_request_id"), table_name="attachment")
     op.drop_table("attachment")
-    op.drop_index("ix_foia_request_updated_at", table_name="foia_request")
     op.drop_index("ix_foia_request_status_due_date", table_name="foia_request")
     op.drop_index(op.f("ix_foia_request_requester_id"), table_name="foia_request")
     op.drop_index("ix_foia_request_report", table_name="foia_request")
