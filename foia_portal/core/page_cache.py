@@ -24,7 +24,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, current_app, make_response, session
+from flask import Response, current_app, make_response
 
 from foia_portal.public.templating import csp_nonce, rendered_nonce
 
@@ -91,11 +91,15 @@ def page_cache() -> LruCache:
 
 
 def cached_page(
-    key: Hashable, render: Callable[[], Any], cache: LruCache | None = None
+    key: Hashable,
+    render: Callable[[], Any],
+    cache: LruCache | None = None,
+    keep_if: Callable[[], bool] | None = None,
 ) -> Response:
     """The page `render()` makes, built once for `key` (which must name the data it shows).
 
     `cache`: another LruCache than the public pages' one (the staff queue keeps its own).
+    `keep_if`: asked after rendering; a page it refuses is served but not kept.
     """
     if not current_app.config["PAGE_CACHE_ENABLED"]:
         return make_response(render())
@@ -104,10 +108,8 @@ def cached_page(
     page = cache.get(key)
     if page is None:
         response = make_response(render())
-        # A session changed while rendering (a staff page's first CSRF token, say) is written
-        # to a cookie after this: such a page belongs to that moment, not to the key.
         keepable = response.status_code == 200 and "Set-Cookie" not in response.headers
-        if keepable and not session.modified:
+        if keepable and (keep_if is None or keep_if()):
             page = _page_of(response)
             cache.put(key, page, len(page.body) + len(repr(key)) + 512)
         return response

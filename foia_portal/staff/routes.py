@@ -120,7 +120,11 @@ def queue():
         fresh.version,
         shown,
     )
-    return cached_page(key, render, cache=queue_module.pages_cache())
+    # A session changed while rendering (the first CSRF token after signing in) is written to a
+    # cookie after this: that page belongs to that moment, not to the key.
+    return cached_page(
+        key, render, cache=queue_module.pages_cache(), keep_if=lambda: not session.modified
+    )
 
 
 @bp.route("/queue.csv")
