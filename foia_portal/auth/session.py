@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-
 import sqlalchemy as sa
 from flask import Flask, Request, g
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_login.utils import _user_context_processor
 
+from foia_portal.auth.models import StaffUser
 from foia_portal.extensions import db, login_manager
 
 
@@ -61,11 +60,7 @@ def init_login_manager(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
-@functools.cache
-def _user_by_id() -> sa.Select:
-    from foia_portal.auth.models import StaffUser
-
-    return sa.select(StaffUser).where(StaffUser.id == sa.bindparam("id"))
+_USER_BY_ID = sa.select(StaffUser).where(StaffUser.id == sa.bindparam("id"))
 
 
 def load_user(user_id: str):
@@ -77,7 +72,7 @@ def load_user(user_id: str):
     raw_id, _, nonce = user_id.partition(":")
     if not raw_id.isdigit():
         return None
-    user = db.session.execute(_user_by_id(), {"id": int(raw_id)}).scalar_one_or_none()
+    user = db.session.execute(_USER_BY_ID, {"id": int(raw_id)}).scalar_one_or_none()
     if user is None or user.session_nonce != nonce or not user.active:
         return None
     return user

@@ -2,9 +2,10 @@
 
 `content_version(FAQ)` is one primary-key read; any flush that adds, changes or deletes a FAQ
 article or category moves the counter in the same transaction (a session hook, so no service can
-forget it). Votes change only the helpfulness counts, which no public page shows, and so leave
-the counter alone. `REQUESTS` moves likewise with any request, requester, timeline event, hold
-or attachment: the staff queue's data version.
+forget it; faq/models.py declares which models move it). Votes change only the helpfulness
+counts, which no public page shows, and so leave the counter alone. `REQUESTS` moves likewise
+with any request, requester, timeline event, hold or attachment (requests/models.py): the staff
+queue's data version.
 
 Why a counter and not `max(updated_at)` or `max(id)`: those follow the order in which
 transactions wrote, not the order in which they committed. On PostgreSQL a transaction that
@@ -53,55 +54,40 @@ def bump_content_version(name: str, session: Session | None = None) -> None:
     """Move `name`'s counter, in the caller's transaction (an upsert: the row may not exist yet)."""
     session = session or db.session
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = ContentVersion.__table__
-    statement = dialect.insert(table).values(name=name, version=1)
+    statement = dialect.insert(_TABLE).values(name=name, version=1)
     statement = statement.on_conflict_do_update(
-        index_elements=[table.c.name], set_={"version": table.c.version + 1}
+        index_elements=[_TABLE.c.name], set_={"version": _TABLE.c.version + 1}
     )
     session.execute(statement)
 
 
-# Columns whose change no cached page shows.
-UNSHOWN_FAQ_COLUMNS = frozenset({"helpful_yes", "helpful_no"})
-
-
-def _faq_content_changed(session: Session) -> bool:
-    from foia_portal.faq.models import Faq, FaqCategory
-
-    for instance in (*session.new, *session.deleted):
-        if isinstance(instance, (Faq, FaqCategory)):
-            return True
-    for instance in session.dirty:
-        if isinstance(instance, FaqCategory) and session.is_modified(instance):
-            return True
-        if isinstance(instance, Faq):
-            state = sa.inspect(instance)
-            changed = {
-                attr.key for attr in state.attrs if attr.history.has_changes()
-            } - UNSHOWN_FAQ_COLUMNS
-            if changed:
-                return True
-    return False
-
-
-def _request_data_changed(session: Session) -> bool:
-    from foia_portal.requests.models import (
-        Attachment,
-        FoiaRequest,
-        HoldPeriod,
-        Requester,
-        RequestEvent,
-    )
-
-    kinds = (FoiaRequest, RequestEvent, Attachment, HoldPeriod, Requester)
+def _changed(session: Session, kinds: tuple[type, ...], unshown: frozenset[str]) -> bool:
+    """Whether this flush adds, deletes or changes a row of `kinds` (columns in `unshown` aside)."""
     if any(isinstance(instance, kinds) for instance in (*session.new, *session.deleted)):
         return True
-    return any(isinstance(i, kinds) and session.is_modified(i) for i in session.dirty)
+    return any(
+        isinstance(instance, kinds)
+        and any(
+            attr.history.has_changes()
+            for attr in sa.inspect(instance).attrs
+            if attr.key not in unshown
+        )
+        for instance in session.dirty
+    )
+
+
+# Which models move which counter, and the columns of theirs that no kept page shows: declared
+# by each area beside its models (`moved_by`), so that this module depends on none of them.
+_MOVED_BY: dict[str, tuple[tuple[type, ...], frozenset[str]]] = {}
+
+
+def moved_by(name: str, *kinds: type, unshown: frozenset[str] = frozenset()) -> None:
+    """Declare that any flush adding, deleting or changing a row of `kinds` moves `name`."""
+    _MOVED_BY[name] = (kinds, unshown)
 
 
 @event.listens_for(Session, "before_flush")
 def _bump_versions(session: Session, flush_context, instances) -> None:
-    if _faq_content_changed(session):
-        bump_content_version(FAQ, session)
-    if _request_data_changed(session):
-        bump_content_version(REQUESTS, session)
+    for name, (kinds, unshown) in _MOVED_BY.items():
+        if _changed(session, kinds, unshown):
+            bump_content_version(name, session)

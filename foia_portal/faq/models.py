@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from foia_portal.core.content_version import FAQ, moved_by
 from foia_portal.core.types import UTCDateTime, utcnow
 from foia_portal.extensions import db
 
@@ -76,3 +77,8 @@ class FaqSuggestion(db.Model):
 
     def __repr__(self) -> str:
         return f"<FaqSuggestion {self.id}>"
+
+
+# Kept FAQ pages follow every change to an article or a category, but not the votes' counts,
+# which no public page shows (core/content_version.py).
+moved_by(FAQ, Faq, FaqCategory, unshown=frozenset({"helpful_yes", "helpful_no"}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, has_request_context, request
+from flask import Flask, request
 
 from foia_portal.core import vocabulary
 from foia_portal.core.deadlines import today_eastern
@@ -48,7 +48,7 @@ def init_templating(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        nonce = rendered_nonce() if has_request_context() else None
+        nonce = rendered_nonce()
         script_src = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
         response.headers.setdefault(
             "Content-Security-Policy",
