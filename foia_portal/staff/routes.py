@@ -74,14 +74,6 @@ def queue():
     filters, errors = queue_module.kept_filters(request.query_string, request.args, current_user)
     today = filters.today
     fresh = queue_module.freshness(current_user.id)
-    table = queue_module.kept_table(
-        filters,
-        fresh,
-        # Autoescaped by the template engine: safe to place as it is.
-        lambda page: Markup(  # noqa: S704
-            render_template("staff/_queue_table.html", page=page, filters=filters)
-        ),
-    )
     total = queue_module.kept_total(filters, fresh)
     summary = queue_module.kept_summary(current_user, today, fresh)
     dashboard = queue_module.kept(("dashboard", today), lambda: dashboard_figures(today), fresh)
@@ -89,6 +81,16 @@ def queue():
     staff = queue_module.kept_assignee_choices()
 
     def render():
+        # The table is kept per (view, data version), shared by every staff member: a kept page
+        # (below) has one already, and only a page rendered afresh asks for it.
+        table = queue_module.kept_table(
+            filters,
+            fresh,
+            # Autoescaped by the template engine: safe to place as it is.
+            lambda page: Markup(  # noqa: S704
+                render_template("staff/_queue_table.html", page=page, filters=filters)
+            ),
+        )
         return render_template(
             "staff/queue.html",
             table=table,
