@@ -78,11 +78,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
-    from foia_portal.core.page_cache import init_page_cache
     from foia_portal.public.templating import init_templating
 
     init_templating(app)
-    init_page_cache(app)
 
 
 def register_commands(app: Flask) -> None:

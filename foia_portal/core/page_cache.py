@@ -82,12 +82,17 @@ class CachedPage:
 KEPT_HEADERS = ("Content-Type", "Cache-Control", "Referrer-Policy", "X-Robots-Tag")
 
 
-def init_page_cache(app) -> None:
-    app.extensions[EXTENSION_KEY] = LruCache(app.config["PAGE_CACHE_MAX_BYTES"])
+def app_cache(name: str, max_bytes: int) -> LruCache:
+    """The current app's LruCache called `name`, made on first use (each process has its own)."""
+    cache = current_app.extensions.get(name)
+    if cache is None:
+        cache = current_app.extensions.setdefault(name, LruCache(max_bytes))
+    return cache
 
 
 def page_cache() -> LruCache:
-    return current_app.extensions[EXTENSION_KEY]
+    """The public pages' cache."""
+    return app_cache(EXTENSION_KEY, current_app.config["PAGE_CACHE_MAX_BYTES"])
 
 
 def cached_page(

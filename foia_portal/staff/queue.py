@@ -24,13 +24,12 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from foia_portal.auth.models import StaffUser
 from foia_portal.core import deadlines
 from foia_portal.core.content_version import REQUESTS, ContentVersion
-from foia_portal.core.page_cache import LruCache
+from foia_portal.core.page_cache import LruCache, app_cache
 from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
 from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import OPEN_STATUSES, Status
@@ -568,10 +567,7 @@ class KeptFigures:
 
 
 def figures_cache() -> LruCache:
-    cache = current_app.extensions.get(FIGURES_EXTENSION_KEY)
-    if cache is None:
-        cache = current_app.extensions[FIGURES_EXTENSION_KEY] = LruCache(FIGURES_CACHE_BYTES)
-    return cache
+    return app_cache(FIGURES_EXTENSION_KEY, FIGURES_CACHE_BYTES)
 
 
 _DATA_VERSION = sa.select(
@@ -668,17 +664,12 @@ PAGES_EXTENSION_KEY = "staff_queue_pages"
 
 def pages_cache() -> LruCache:
     """Whole queue pages as staff members see them (staff/routes.py `queue`)."""
-    cache = current_app.extensions.get(PAGES_EXTENSION_KEY)
-    if cache is None:
-        cache = current_app.extensions[PAGES_EXTENSION_KEY] = LruCache(PAGES_CACHE_BYTES)
-    return cache
+    return app_cache(PAGES_EXTENSION_KEY, PAGES_CACHE_BYTES)
 
 
 def kept_table(filters: QueueFilters, fresh: Freshness, render: Callable[[QueuePage], str]):
     """`render(table_page(filters))`, kept for this exact view, page and data version."""
-    cache = current_app.extensions.get(TABLES_EXTENSION_KEY)
-    if cache is None:
-        cache = current_app.extensions[TABLES_EXTENSION_KEY] = LruCache(TABLES_CACHE_BYTES)
+    cache = app_cache(TABLES_EXTENSION_KEY, TABLES_CACHE_BYTES)
     key = (filters, fresh.version)  # the filters name the date, the cursor and any assignee
     html = cache.get(key)
     if html is None:
