@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from foia_portal.core.counter_rows import bump_counter_row
 from foia_portal.extensions import db
 
 FAQ = "faq"
@@ -38,6 +38,12 @@ class ContentVersion(db.Model):
 
 _TABLE = ContentVersion.__table__
 _READ = sa.select(_TABLE.c.version).where(_TABLE.c.name == sa.bindparam("name"))
+_BUMP = (
+    sa.update(_TABLE)
+    .where(_TABLE.c.name == sa.bindparam("counter"))
+    .values(version=_TABLE.c.version + 1)
+    .returning(_TABLE.c.version)
+)
 
 
 def content_version(name: str) -> int:
@@ -51,14 +57,9 @@ def content_version(name: str) -> int:
 
 
 def bump_content_version(name: str, session: Session | None = None) -> None:
-    """Move `name`'s counter, in the caller's transaction (an upsert: the row may not exist yet)."""
-    session = session or db.session
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(_TABLE).values(name=name, version=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[_TABLE.c.name], set_={"version": _TABLE.c.version + 1}
-    )
-    session.execute(statement)
+    """Move `name`'s counter, in the caller's transaction (its row is made on first use)."""
+    connection = (session or db.session).connection()
+    bump_counter_row(connection, _BUMP, {"counter": name}, {"name": name, "version": 0})
 
 
 def _changed(session: Session, kinds: tuple[type, ...], unshown: frozenset[str]) -> bool:

@@ -11,8 +11,8 @@ import re
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from foia_portal.core.counter_rows import bump_counter_row
 from foia_portal.core.deadlines import fiscal_year_for
 from foia_portal.extensions import db
 from foia_portal.requests.models import TrackingSequence
@@ -52,16 +52,11 @@ def next_tracking_number(agency_code: str, received_at: datetime) -> tuple[str, 
     if not AGENCY_CODE_PATTERN.match(agency_code):
         raise ValueError("AGENCY_CODE must be 2 to 10 capital letters")
     fiscal_year = fiscal_year_for(received_at)
-    key = {"agency": agency_code, "year": fiscal_year}
     # Core on the session's connection: the same transaction, without the ORM's statement work.
-    connection = db.session.connection()
-    sequence = connection.execute(_BUMP, key).scalar_one_or_none()
-    if sequence is None:
-        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-        connection.execute(
-            insert(_TABLE)
-            .values(agency_code=agency_code, fiscal_year=fiscal_year, last_value=0)
-            .on_conflict_do_nothing()
-        )
-        sequence = connection.execute(_BUMP, key).scalar_one()
+    sequence = bump_counter_row(
+        db.session.connection(),
+        _BUMP,
+        {"agency": agency_code, "year": fiscal_year},
+        {"agency_code": agency_code, "fiscal_year": fiscal_year, "last_value": 0},
+    )
     return format_tracking_number(agency_code, fiscal_year, sequence), fiscal_year
