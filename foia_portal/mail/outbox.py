@@ -107,7 +107,7 @@ def _check_header_value(name: str, value: str) -> None:
 
 @dataclass(frozen=True)
 class RenderedEmail:
-    """An email rendered and ready for the outbox (see `render` and `insert_email`)."""
+    """An email rendered and ready for the outbox (see `render` and `insert_emails`)."""
 
     kind: str
     recipient: str
@@ -176,19 +176,28 @@ def queue_email(
     return message
 
 
-_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__)
+# Rows come back in any order (SQLite cannot batch an ordered RETURNING): each names its kind.
+_INSERT_MESSAGES = sa.insert(OutboxMessage.__table__).returning(
+    OutboxMessage.id, OutboxMessage.kind
+)
 
 
-def insert_email(email: RenderedEmail, request_id: int | None = None) -> int:
-    """Add an email rendered beforehand to the outbox: one INSERT in the caller's transaction.
+def insert_emails(emails: list[RenderedEmail], request_id: int | None = None) -> list[int]:
+    """Add emails rendered beforehand to the outbox: one INSERT in the caller's transaction.
 
-    Returns the new row's id; no ORM object is made. For hot paths (a new request's two emails,
-    rendered before the submission takes the write lock) that never look at the row again.
+    Returns the new rows' ids; no ORM object is made. For hot paths (a new request's two emails,
+    rendered before the submission takes the write lock) that never look at the rows again.
     """
-    result = db.session.connection().execute(_INSERT_MESSAGE, _message_values(email, request_id))
-    message_id = result.inserted_primary_key[0]
-    _remember(message_id, email.kind)
-    return message_id
+    if not emails:
+        return []
+    result = db.session.connection().execute(
+        _INSERT_MESSAGES, [_message_values(email, request_id) for email in emails]
+    )
+    message_ids = []
+    for message_id, kind in result:
+        _remember(message_id, kind)
+        message_ids.append(message_id)
+    return message_ids
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ changing the nonce. No expiry, since requests can stay open for months.
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 import sqlalchemy as sa
@@ -22,18 +23,27 @@ def new_link_nonce() -> str:
     return secrets.token_hex(8)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+@functools.lru_cache(maxsize=4)
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=SALT)
+
+
+@functools.lru_cache(maxsize=256)
+def _signed(secret_key: str, request_id: int, nonce: str) -> str:
+    # A new request's link is signed for the redirect and again for its two emails: once will do.
+    return _serializer(secret_key).dumps([request_id, nonce])
 
 
 def status_token(foia_request) -> str:
-    return _serializer().dumps([foia_request.id, foia_request.status_link_nonce])
+    return _signed(
+        current_app.config["SECRET_KEY"], foia_request.id, foia_request.status_link_nonce
+    )
 
 
 def read_status_token(token: str) -> tuple[int, str] | None:
     """The (request id, nonce) a token was signed for, or None when it is not ours."""
     try:
-        request_id, nonce = _serializer().loads(token)
+        request_id, nonce = _serializer(current_app.config["SECRET_KEY"]).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
     if not isinstance(request_id, int) or not isinstance(nonce, str):

@@ -15,7 +15,7 @@ from markupsafe import escape
 
 from foia_portal.core.deadlines import Deadline
 from foia_portal.core.vocabulary import CHANNEL_LABELS, FEE_CATEGORY_LABELS
-from foia_portal.mail.outbox import insert_email, queue_email, render
+from foia_portal.mail.outbox import insert_emails, queue_email, render
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.links import status_url
 from foia_portal.requests.public_view import explain_deadline
@@ -99,18 +99,20 @@ class ReceivedEmails:
             self._number: (number, str(escape(number))),
             self._link: (link, str(escape(link))),
         }
+        emails = []
         if self._confirmation is not None:
             subject = f"We received your FOIA request {number}"
-            insert_email(self._confirmation.filled_in(values, subject), foia_request.id)
+            emails.append(self._confirmation.filled_in(values, subject))
         if self._notice is not None:
             subject = f"New FOIA request {number}" + (
                 " (expedited processing asked)" if foia_request.expedited else ""
             )
-            insert_email(self._notice.filled_in(values, subject), foia_request.id)
+            emails.append(self._notice.filled_in(values, subject))
         else:
             current_app.logger.warning(
                 "FOIA_OFFICE_EMAIL is not set: no staff notice for request %s", foia_request.id
             )
+        insert_emails(emails, foia_request.id)
 
 
 def request_received(foia_request, deadline: Deadline | None = None) -> None:
