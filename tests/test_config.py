@@ -48,3 +48,17 @@ def test_production_starts_with_a_strong_secret_and_a_database(monkeypatch):
 )
 def test_database_urls_are_normalised_to_psycopg_3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_gunicorn_workers_freeze_what_they_built_before_serving():
+    import gc
+    import runpy
+    from pathlib import Path
+
+    settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        settings["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
