@@ -303,6 +303,107 @@ def test_the_overdue_page_walks_an_index_and_sorts_no_more_than_a_page(app, back
     assert len(walks) == 3 and not any(s.startswith("SCAN foia_request") for s in plan)
 
 
+# --- the indexes of foia_request: what a new row enters, and what each query reads ------------
+
+
+def test_a_new_request_enters_ten_indexes(app, make_request):
+    """Each index a new row enters is one more b-tree page written at commit (inside SQLite's
+    write lock): indexes on columns a new request leaves NULL are partial (docs/performance.md)."""
+    from foia_portal.requests.models import FoiaRequest
+
+    new = make_request()
+    db.session.commit()
+    table = FoiaRequest.__table__
+    dialect = db.engine.dialect.name
+    entered = sorted(
+        index.name
+        for index in table.indexes
+        if (where := index.dialect_options[dialect]["where"]) is None
+        or db.session.scalar(sa.select(table.c.id).where(table.c.id == new.id, where))
+    )
+    assert entered == [
+        "ix_foia_request_assignee_status",  # the unassigned view: assignee_id IS NULL
+        "ix_foia_request_due_date",
+        "ix_foia_request_open_due_date",
+        "ix_foia_request_received_date",
+        "ix_foia_request_report",
+        "ix_foia_request_requester_id",
+        "ix_foia_request_status_due_date",
+    ]
+    unique = [c for c in table.constraints if isinstance(c, sa.UniqueConstraint)]
+    assert len(unique) == 3  # tracking_number, submission_token, portal_request_id
+
+
+def sqlite_plans(run) -> list[str]:
+    """The EXPLAIN QUERY PLAN of every SELECT on foia_request that `run()` sends (SQLite only:
+    without ANALYZE its plans do not depend on how many rows there are)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's plans are in the commit log")
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    connection = db.session.connection()
+    return [
+        " / ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + s, p))
+        for s, p in sent
+        if s.lstrip().startswith("SELECT") and "foia_request" in s
+    ]
+
+
+def test_the_partial_indexes_still_serve_their_queries(app, backlog, officer):
+    from foia_portal.reports import services as reports
+
+    def uses(plans, step):
+        return any(step in plan for plan in plans)
+
+    summary = sqlite_plans(lambda: queue.summary(officer, TODAY))
+    assert uses(summary, "USING INDEX ix_foia_request_closed_date (closed_date>?)")
+    dashboard = sqlite_plans(lambda: reports.dashboard_figures(TODAY))
+    assert uses(dashboard, "USING INDEX ix_foia_request_closed_date (closed_date>? AND closed_")
+    report = sqlite_plans(lambda: reports.annual_report(2027, today=TODAY))
+    for column in ("expedited_decided_at", "fee_waiver_decided_at"):
+        assert uses(report, f"INDEX ix_foia_request_{column} ({column}>? AND {column}<?)")
+    filters, _ = queue.parse_filters(MultiDict({"assignee": "mine"}), officer, TODAY)
+    mine = sqlite_plans(lambda: queue.table_page(filters))
+    assert uses(mine, "USING INDEX ix_foia_request_open_assignee_due_date (assignee_id=?)")
+
+
+def test_the_unassigned_received_and_all_statuses_views_keep_their_indexes(app, backlog):
+    """The indexes every new row still enters, and why: the unassigned view (assignee_id IS
+    NULL), the received sort over every status and the report's oldest pending (in
+    (received_date, id) order, which the report's covering index is not), every status by due
+    date."""
+    from foia_portal.reports import services as reports
+
+    def walk(**args):
+        filters, _ = queue.parse_filters(MultiDict(args), None, TODAY)
+        plans = sqlite_plans(lambda: queue.table_page(filters))
+        assert not any(step == "SCAN foia_request" for p in plans for step in p.split(" / "))
+        return plans
+
+    unassigned = walk(assignee="unassigned")[0]
+    assert "ix_foia_request_assignee_status (assignee_id=? AND status=?)" in unassigned
+    everyone = walk(assignee="unassigned", status="all")[0]
+    assert "ix_foia_request_assignee_status (assignee_id=?)" in everyone
+    received = walk(status="all", sort="received")[0]
+    assert received.startswith("SCAN foia_request USING INDEX ix_foia_request_received_date")
+    assert "TEMP B-TREE" not in received
+    by_due_date = walk(status="all")[0]
+    assert by_due_date.startswith("SCAN foia_request USING INDEX ix_foia_request_due_date")
+    assert "TEMP B-TREE" not in by_due_date
+    oldest = sqlite_plans(lambda: reports._oldest_pending(TODAY))
+    assert oldest == [
+        "SEARCH foia_request USING INDEX ix_foia_request_received_date (received_date<?)"
+    ]
+
+
 # --- figures kept between page views ------------------------------------------------------------
 
 

@@ -59,17 +59,41 @@ class TrackingSequence(db.Model):
 OPEN_CONDITION = "status IN ('received', 'in_progress', 'on_hold')"
 
 
+def _set_only(column: str) -> dict[str, Any]:
+    """The partial-index condition of an index on a column that a new request leaves NULL: the
+    row enters the index only once the column is set (one b-tree page fewer to write per
+    submission). Every query using such an index compares the column (`>=`, `=`, BETWEEN, or
+    says IS NOT NULL), which both planners accept as implying the condition."""
+    condition = sa.text(f"{column} IS NOT NULL")
+    return {"postgresql_where": condition, "sqlite_where": condition}
+
+
 class FoiaRequest(db.Model):
     __tablename__ = "foia_request"
+    # A new request (status 'received', no assignee, closing date, decisions, track or
+    # disposition) enters ten indexes besides the table itself: five of these, the
+    # `requester_id` and `due_date` column indexes and the three unique ones (tracking_number,
+    # submission_token, portal_request_id). Each is a b-tree page written at commit inside
+    # SQLite's write lock, so an index that no query needs, or that a new row need not enter,
+    # costs every submission (docs/performance.md).
     __table_args__ = (
         # The queue's default view: open requests by due date.
         sa.Index("ix_foia_request_status_due_date", "status", "due_date", "id"),
+        # A staff member's requests by status, and the unassigned ones (`assignee_id IS NULL`:
+        # every new request is in this index for that view, so it has no partial condition).
         sa.Index("ix_foia_request_assignee_status", "assignee_id", "status", "due_date"),
+        # Kept although it is a prefix of `ix_foia_request_report`: on its own it is ordered by
+        # (received_date, id), which the "received" sort (any status) and the report's ten
+        # oldest pending walk in order; through the report index both must sort.
         sa.Index("ix_foia_request_received_date", "received_date"),
-        sa.Index("ix_foia_request_closed_date", "closed_date"),
+        # The queue's "closed this fiscal year", the dashboard's closures of the month and the
+        # estimate's latest closures: all compare closed_date (NULL while open).
+        sa.Index("ix_foia_request_closed_date", "closed_date", **_set_only("closed_date")),
         # The working queue (open requests) in due-date order, overall and per assignee: small
         # partial indexes, so "open by due date" and "mine" stay fast among a million closed
-        # requests (see docs/staff-workflow.md, "Performance").
+        # requests (see docs/staff-workflow.md, "Performance"). The per-assignee one holds
+        # assigned requests only ("mine" and a colleague's are `assignee_id = ?`; unassigned
+        # ones are found through ix_foia_request_assignee_status), so a new request skips it.
         sa.Index(
             "ix_foia_request_open_due_date",
             "due_date",
@@ -82,8 +106,8 @@ class FoiaRequest(db.Model):
             "assignee_id",
             "due_date",
             "id",
-            postgresql_where=sa.text(OPEN_CONDITION),
-            sqlite_where=sa.text(OPEN_CONDITION),
+            postgresql_where=sa.text(f"{OPEN_CONDITION} AND assignee_id IS NOT NULL"),
+            sqlite_where=sa.text(f"{OPEN_CONDITION} AND assignee_id IS NOT NULL"),
         ),
         # The annual report (reports/services.py): every column its year-wide counts read, so
         # SQLite counts a year of 100,000 requests from this narrow index alone instead of
@@ -99,9 +123,18 @@ class FoiaRequest(db.Model):
             "disposition",
             "id",
         ),
-        # The report's expedited and fee-waiver decisions of a year: a few thousand rows.
-        sa.Index("ix_foia_request_expedited_decided_at", "expedited_decided_at"),
-        sa.Index("ix_foia_request_fee_waiver_decided_at", "fee_waiver_decided_at"),
+        # The report's expedited and fee-waiver decisions of a year: a few thousand rows, found
+        # by a range on the decision instant; undecided requests are not in these indexes.
+        sa.Index(
+            "ix_foia_request_expedited_decided_at",
+            "expedited_decided_at",
+            **_set_only("expedited_decided_at"),
+        ),
+        sa.Index(
+            "ix_foia_request_fee_waiver_decided_at",
+            "fee_waiver_decided_at",
+            **_set_only("fee_waiver_decided_at"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +164,9 @@ class FoiaRequest(db.Model):
 
     # The clock. `submitted_at` is the instant it reached us; `received_date` the business day the
     # statutory clock starts from; `due_date` is kept up to date by the deadline module on every
-    # change so that the queue can filter and sort on an index.
+    # change so that the queue can filter and sort on an index. Its own index serves the views
+    # over every status in due-date order (status "all", and searches); the open ones use the
+    # partial indexes above.
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_date: Mapped[date]
     due_date: Mapped[date] = mapped_column(index=True)

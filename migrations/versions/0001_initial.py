@@ -191,27 +191,42 @@ def upgrade():
         ["assignee_id", "status", "due_date"],
         unique=False,
     )
-    op.create_index("ix_foia_request_closed_date", "foia_request", ["closed_date"], unique=False)
+    op.create_index(
+        "ix_foia_request_closed_date",
+        "foia_request",
+        ["closed_date"],
+        unique=False,
+        postgresql_where=sa.text("closed_date IS NOT NULL"),
+        sqlite_where=sa.text("closed_date IS NOT NULL"),
+    )
     op.create_index(op.f("ix_foia_request_due_date"), "foia_request", ["due_date"], unique=False)
     op.create_index(
         "ix_foia_request_expedited_decided_at",
         "foia_request",
         ["expedited_decided_at"],
         unique=False,
+        postgresql_where=sa.text("expedited_decided_at IS NOT NULL"),
+        sqlite_where=sa.text("expedited_decided_at IS NOT NULL"),
     )
     op.create_index(
         "ix_foia_request_fee_waiver_decided_at",
         "foia_request",
         ["fee_waiver_decided_at"],
         unique=False,
+        postgresql_where=sa.text("fee_waiver_decided_at IS NOT NULL"),
+        sqlite_where=sa.text("fee_waiver_decided_at IS NOT NULL"),
     )
     op.create_index(
         "ix_foia_request_open_assignee_due_date",
         "foia_request",
         ["assignee_id", "due_date", "id"],
         unique=False,
-        postgresql_where=sa.text("status IN ('received', 'in_progress', 'on_hold')"),
-        sqlite_where=sa.text("status IN ('received', 'in_progress', 'on_hold')"),
+        postgresql_where=sa.text(
+            "status IN ('received', 'in_progress', 'on_hold') AND assignee_id IS NOT NULL"
+        ),
+        sqlite_where=sa.text(
+            "status IN ('received', 'in_progress', 'on_hold') AND assignee_id IS NOT NULL"
+        ),
     )
     op.create_index(
         "ix_foia_request_open_due_date",
@@ -408,13 +423,32 @@ def downgrade():
     op.drop_index(
         "ix_foia_request_open_assignee_due_date",
         table_name="foia_request",
-        postgresql_where=sa.text("status IN ('received', 'in_progress', 'on_hold')"),
-        sqlite_where=sa.text("status IN ('received', 'in_progress', 'on_hold')"),
+        postgresql_where=sa.text(
+            "status IN ('received', 'in_progress', 'on_hold') AND assignee_id IS NOT NULL"
+        ),
+        sqlite_where=sa.text(
+            "status IN ('received', 'in_progress', 'on_hold') AND assignee_id IS NOT NULL"
+        ),
     )
-    op.drop_index("ix_foia_request_fee_waiver_decided_at", table_name="foia_request")
-    op.drop_index("ix_foia_request_expedited_decided_at", table_name="foia_request")
+    op.drop_index(
+        "ix_foia_request_fee_waiver_decided_at",
+        table_name="foia_request",
+        postgresql_where=sa.text("fee_waiver_decided_at IS NOT NULL"),
+        sqlite_where=sa.text("fee_waiver_decided_at IS NOT NULL"),
+    )
+    op.drop_index(
+        "ix_foia_request_expedited_decided_at",
+        table_name="foia_request",
+        postgresql_where=sa.text("expedited_decided_at IS NOT NULL"),
+        sqlite_where=sa.text("expedited_decided_at IS NOT NULL"),
+    )
     op.drop_index(op.f("ix_foia_request_due_date"), table_name="foia_request")
-    op.drop_index("ix_foia_request_closed_date", table_name="foia_request")
+    op.drop_index(
+        "ix_foia_request_closed_date",
+        table_name="foia_request",
+        postgresql_where=sa.text("closed_date IS NOT NULL"),
+        sqlite_where=sa.text("closed_date IS NOT NULL"),
+    )
     op.drop_index("ix_foia_request_assignee_status", table_name="foia_request")
     op.drop_table("foia_request")
     op.drop_index("ix_faq_category_published_position", table_name="faq")
