@@ -54,10 +54,10 @@ def new():
         # The spam trap was filled in: people never see that field.
         return render_template("requests/new.html", form=form, spam=True), 400
 
-    already = services.filed_with_token(form.form_token.data)
-    if already is not None:
-        return redirect_to_confirmation(already)
-
+    # A form sent twice (a double click, a retry after a timeout) is filed once: the second
+    # submission fails on the form token's unique index and is shown the first one's
+    # confirmation (the IntegrityError below). No look-up beforehand: it would cost every
+    # submission a query for the rare repeat.
     valid = form.validate()
     files, file_problems = check_uploaded_files(request.files.getlist("attachments"))
     if file_problems:
@@ -79,7 +79,7 @@ def new():
         response = redirect_to_confirmation(foia_request)
         db.session.commit()
     except IntegrityError:
-        # The same form token arrived twice at once: the other submission won; show its result.
+        # This form token has been filed already (or is being filed right now): show that one.
         db.session.rollback()
         stored.discard()
         already = services.filed_with_token(form.form_token.data)
