@@ -70,10 +70,10 @@ def _set_only(column: str) -> dict[str, Any]:
 
 class FoiaRequest(db.Model):
     __tablename__ = "foia_request"
-    # A new request (status 'received', no assignee, closing date, decisions, track or
-    # disposition) enters ten indexes besides the table itself: five of these, the
-    # `requester_id` and `due_date` column indexes and the three unique ones (tracking_number,
-    # submission_token, portal_request_id). Each is a b-tree page written at commit inside
+    # A new request from the web form (status 'received', no assignee, closing date, decisions,
+    # track, disposition or FOIA.gov id) enters nine indexes besides the table itself: five of
+    # these, the `requester_id` and `due_date` column indexes and the two unique ones
+    # (tracking_number, submission_token). Each is a b-tree page written at commit inside
     # SQLite's write lock, so an index that no query needs, or that a new row need not enter,
     # costs every submission (docs/performance.md).
     __table_args__ = (
@@ -122,6 +122,15 @@ class FoiaRequest(db.Model):
             "track",
             "disposition",
             "id",
+        ),
+        # FOIA.gov's own id, set only on requests it delivered: unique, so that a delivery
+        # repeated while the first is being stored fails (api/portal_endpoints.py); partial, so
+        # that the web form's requests (NULL) do not enter it.
+        sa.Index(
+            "ix_foia_request_portal_request_id",
+            "portal_request_id",
+            unique=True,
+            **_set_only("portal_request_id"),
         ),
         # The report's expedited and fee-waiver decisions of a year: a few thousand rows, found
         # by a range on the decision instant; undecided requests are not in these indexes.
@@ -189,7 +198,7 @@ class FoiaRequest(db.Model):
     # Intake bookkeeping.
     submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     status_link_nonce: Mapped[str] = mapped_column(sa.String(32))
-    portal_request_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
+    portal_request_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     portal_payload: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     # No index: nearly every row is False, and on SQLite (no planner statistics) an index here
     # was chosen over the date indexes and made the report and dashboard counts scan the table.

@@ -181,7 +181,6 @@ def upgrade():
             ["requester_id"], ["requester.id"], name=op.f("fk_foia_request_requester_id_requester")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_foia_request")),
-        sa.UniqueConstraint("portal_request_id", name=op.f("uq_foia_request_portal_request_id")),
         sa.UniqueConstraint("submission_token", name=op.f("uq_foia_request_submission_token")),
         sa.UniqueConstraint("tracking_number", name=op.f("uq_foia_request_tracking_number")),
     )
@@ -235,6 +234,14 @@ def upgrade():
         unique=False,
         postgresql_where=sa.text("status IN ('received', 'in_progress', 'on_hold')"),
         sqlite_where=sa.text("status IN ('received', 'in_progress', 'on_hold')"),
+    )
+    op.create_index(
+        "ix_foia_request_portal_request_id",
+        "foia_request",
+        ["portal_request_id"],
+        unique=True,
+        postgresql_where=sa.text("portal_request_id IS NOT NULL"),
+        sqlite_where=sa.text("portal_request_id IS NOT NULL"),
     )
     op.create_index(
         "ix_foia_request_received_date", "foia_request", ["received_date"], unique=False
@@ -414,6 +421,12 @@ def downgrade():
     op.drop_index(op.f("ix_foia_request_requester_id"), table_name="foia_request")
     op.drop_index("ix_foia_request_report", table_name="foia_request")
     op.drop_index("ix_foia_request_received_date", table_name="foia_request")
+    op.drop_index(
+        "ix_foia_request_portal_request_id",
+        table_name="foia_request",
+        postgresql_where=sa.text("portal_request_id IS NOT NULL"),
+        sqlite_where=sa.text("portal_request_id IS NOT NULL"),
+    )
     op.drop_index(
         "ix_foia_request_open_due_date",
         table_name="foia_request",
