@@ -63,6 +63,11 @@ def new():
     if file_problems:
         form.attachments.errors = list(form.attachments.errors) + file_problems
     if not valid or file_problems:
+        # A repeat of a form already filed, edited into something invalid on the way (Back,
+        # change, send): the request it filed is what counts. Only invalid forms pay the look-up.
+        already = services.filed_with_token(form.form_token.data)
+        if already is not None:
+            return redirect_to_confirmation(already)
         return render_template("requests/new.html", form=form), 422
 
     stored = services.StoredFiles()

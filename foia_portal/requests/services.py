@@ -161,8 +161,8 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     the transaction's first write: on SQLite that takes the database's write lock, held until the
     caller commits, so what follows is short. The emails are rendered before it, with
     placeholders for the number and the status link (`notifications.ReceivedEmails`). The rows
-    are written with single Core INSERTs (requester, request, event, two emails: a new request
-    has nothing for the ORM's unit of work to work out), and the request is returned as an ORM
+    are written with one Core INSERT per table (requester, request, event, both emails in one: a
+    new request has nothing for the ORM's unit of work to work out), and the request is returned as an ORM
     object in the session, as if loaded.
     """
     values = intake.fields
@@ -221,7 +221,7 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     emails = None if intake.is_test else notifications.ReceivedEmails(foia_request, deadline)
 
     # From here on the transaction writes (and on SQLite holds the write lock until the caller
-    # commits): the number, then one INSERT per row.
+    # commits): the number, then one INSERT per table.
     request_values["tracking_number"], request_values["fiscal_year"] = next_tracking_number(
         config["AGENCY_CODE"], submitted_at
     )
