@@ -212,6 +212,44 @@ def test_the_cache_can_be_turned_off(app, client, small_faq):
     assert len(page_cache()) == 0
 
 
+@pytest.mark.parametrize("cache_on", [True, False])
+def test_the_request_form_is_rendered_once_and_each_answer_gets_its_own_token(
+    app, client, valid_request_fields, cache_on
+):
+    import sqlalchemy as sa
+    from flask import template_rendered
+
+    from foia_portal.extensions import db
+    from foia_portal.requests import routes
+    from tests.helpers import form_token
+
+    def submit(token):
+        return client.post("/foia/request", data={**valid_request_fields, "form_token": token})
+
+    app.config["PAGE_CACHE_ENABLED"] = cache_on
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    with template_rendered.connected_to(record, app):
+        pages = [client.get("/foia/request") for _ in range(3)]
+    assert rendered.count("requests/new.html") == (1 if cache_on else 3)
+    tokens = [form_token(page.get_data(as_text=True)) for page in pages]
+    assert len(set(tokens)) == 3
+    for page, token in zip(pages, tokens, strict=True):
+        body = page.get_data(as_text=True)
+        assert routes._FORM_TOKEN_PLACEHOLDER not in body
+        assert body.count(token) == 1
+        assert f"'nonce-{nonce_of(page)}'" in page.headers["Content-Security-Policy"]
+        assert "Set-Cookie" not in page.headers
+    # Each token files once; the page's other fields are the same form everyone gets.
+    for token in tokens:
+        assert submit(token).status_code == 303
+    assert submit(tokens[0]).status_code == 303
+    assert db.session.scalar(sa.text("SELECT count(*) FROM foia_request")) == 3
+
+
 # -- the staff queue keeps whole pages per user and session ---------------------------------------
 
 

@@ -100,14 +100,18 @@ def cached_page(
     render: Callable[[], Any],
     cache: LruCache | None = None,
     keep_if: Callable[[], bool] | None = None,
+    fill_in: dict[str, str] | None = None,
 ) -> Response:
     """The page `render()` makes, built once for `key` (which must name the data it shows).
 
     `cache`: another LruCache than the public pages' one (the staff queue keeps its own).
     `keep_if`: asked after rendering; a page it refuses is served but not kept.
+    `fill_in`: placeholders `render()` writes where each response needs a value of its own (the
+    request form's one-time token), and those values; like the CSP nonce, replaced in every
+    response, rendered or kept. A placeholder must be a string nothing else on the page can be.
     """
     if not current_app.config["PAGE_CACHE_ENABLED"]:
-        return make_response(render())
+        return _filled_in(make_response(render()), fill_in)
     if cache is None:
         cache = page_cache()
     page = cache.get(key)
@@ -117,11 +121,22 @@ def cached_page(
         if keepable and (keep_if is None or keep_if()):
             page = _page_of(response)
             cache.put(key, page, len(page.body) + len(repr(key)) + 512)
-        return response
+        return _filled_in(response, fill_in)
     body = zlib.decompress(page.body)
     if page.nonce is not None:
         body = body.replace(page.nonce, csp_nonce().encode())
+    for placeholder, value in (fill_in or {}).items():
+        body = body.replace(placeholder.encode(), value.encode())
     return current_app.response_class(body, headers=page.headers)
+
+
+def _filled_in(response: Response, fill_in: dict[str, str] | None) -> Response:
+    if fill_in:
+        body = response.get_data()
+        for placeholder, value in fill_in.items():
+            body = body.replace(placeholder.encode(), value.encode())
+        response.set_data(body)
+    return response
 
 
 def _page_of(response: Response) -> CachedPage:

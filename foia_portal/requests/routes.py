@@ -45,10 +45,17 @@ def submission_limit() -> str:
 @limiter.limit(submission_limit, methods=["POST"])
 def new():
     """The FOIA request form; a valid POST files the request and redirects to its confirmation."""
-    form = FoiaRequestForm()
     if request.method == "GET":
-        form.form_token.data = secrets.token_urlsafe(24)
-        return render_template("requests/new.html", form=form)
+        # The same page for everyone but its one-time form token (and CSP nonce): rendered once
+        # per worker with a placeholder (its 24 fields cost several times a FAQ page), and the
+        # token put in on every response.
+        return cached_page(
+            "request-form",
+            _render_blank_form,
+            fill_in={_FORM_TOKEN_PLACEHOLDER: secrets.token_urlsafe(24)},
+        )
+
+    form = FoiaRequestForm()
 
     if form.website.data:
         # The spam trap was filled in: people never see that field.
@@ -120,6 +127,17 @@ def new():
         raise
     send_after_commit()
     return response
+
+
+# URL-safe and of a token's length, so the form renders it exactly as it will a token; no text on
+# the page can contain it (it is new in every process).
+_FORM_TOKEN_PLACEHOLDER = secrets.token_urlsafe(24)
+
+
+def _render_blank_form() -> str:
+    form = FoiaRequestForm()
+    form.form_token.data = _FORM_TOKEN_PLACEHOLDER
+    return render_template("requests/new.html", form=form)
 
 
 NOT_FILED = (
