@@ -27,7 +27,9 @@ import re
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
@@ -225,6 +227,34 @@ def published_page_of_tiers(tiers: str, values: dict) -> list[int]:
     return db.session.scalars(sa.text(sql), values).all()
 
 
+def tiered_page(
+    words: tuple[str, ...],
+    expressions: list[str],
+    values: dict,
+    limit: int,
+    tier_select: Callable[[int, Any], str],
+    attempts: tuple,
+) -> list[int]:
+    """The page's ids ranked by tier: `expressions` match, in this order, every word in the
+    question, every word, any word in the question, any word (for one word the first two are the
+    last two). `tier_select(n, attempt)` is the engine's SELECT of (id, tier) for tier n; the
+    attempts go from cheapest to surest, and the first whose tiers fill the page answers.
+
+    A tier is needed only when the tiers before it hold fewer than offset + limit articles, so
+    tier n needs at most n * (offset + limit) rows, plus a margin for unpublished ones.
+    """
+    if len(words) == 1:
+        expressions = expressions[2:]
+    values.update({f"tier{n}": expression for n, expression in enumerate(expressions)})
+    ids: list[int] = []
+    for attempt in attempts:
+        tiers = " UNION ALL ".join(tier_select(n, attempt) for n in range(len(expressions)))
+        ids = published_page_of_tiers(tiers, values)
+        if len(ids) >= limit:
+            break
+    return ids
+
+
 class SqliteSearch:
     """FTS5: `faq_fts` (porter) for ranked search; `faq_fts_plain_vocab` for misspellings."""
 
@@ -329,23 +359,20 @@ class SqliteSearch:
             f"{{question}} : ({self.match_expression(words)})",
             self.match_expression(words),
         ]
-        if len(words) == 1:
-            expressions = expressions[2:]
-        values.update({f"tier{n}": expression for n, expression in enumerate(expressions)})
-        for margin in (f"{PAGE_MARGIN:d}", self.UNPUBLISHED_COUNT):
-            # A tier is needed only when the tiers before it hold fewer than offset + limit
-            # articles, so tier n needs at most n * (offset + limit) rows, plus a margin for
-            # unpublished ones (checked on their `faq` row: a few dozen rows).
-            tiers = " UNION ALL ".join(
+        # The margin for unpublished articles: a few dozen rows first, then all of them
+        # (checked on their `faq` row).
+        return tiered_page(
+            words,
+            expressions,
+            values,
+            limit,
+            lambda n, margin: (
                 f"SELECT * FROM (SELECT rowid AS id, {n} AS tier FROM faq_fts "  # noqa: S608
                 f"WHERE faq_fts MATCH :tier{n} ORDER BY rowid DESC "
                 f"LIMIT {n + 1} * (:offset + :limit) + {margin})"
-                for n in range(len(expressions))
-            )
-            ids = published_page_of_tiers(tiers, values)
-            if len(ids) >= limit:
-                break
-        return ids
+            ),
+            attempts=(f"{PAGE_MARGIN:d}", self.UNPUBLISHED_COUNT),
+        )
 
     def page_rows(self, words: tuple[str, ...], ids: list[int]) -> list:
         """The page's articles with the question highlighted and a snippet of the answer.
@@ -512,9 +539,6 @@ class PostgresSearch:
             self.any_word(words).replace("' |", "':A |") + ":A",
             self.any_word(words),
         ]
-        if len(words) == 1:
-            expressions = expressions[2:]
-        values.update({f"tier{n}": expression for n, expression in enumerate(expressions)})
         values["window"] = TIER_WINDOW
         # First within the newest TIER_WINDOW articles, walked backwards on the primary key (a
         # weight-restricted match from the GIN index must recheck every candidate's vector);
@@ -523,20 +547,21 @@ class PostgresSearch:
         windowed = (
             "(SELECT faq_id, document FROM faq_fts_document ORDER BY faq_id DESC LIMIT :window)"
         )
-        for source, margin in (
-            (windowed, f"{PAGE_MARGIN:d}"),
-            ("faq_fts_document", self.UNPUBLISHED_COUNT),
-        ):
-            tiers = " UNION ALL ".join(
-                f"(SELECT faq_id AS id, {n} AS tier FROM {source} AS d "  # noqa: S608
+        return tiered_page(
+            words,
+            expressions,
+            values,
+            limit,
+            lambda n, attempt: (
+                f"(SELECT faq_id AS id, {n} AS tier FROM {attempt[0]} AS d "  # noqa: S608
                 f"WHERE document @@ to_tsquery('english', :tier{n}) "
-                f"ORDER BY faq_id DESC LIMIT {n + 1} * (:offset + :limit) + {margin})"
-                for n in range(len(expressions))
-            )
-            ids = published_page_of_tiers(tiers, values)
-            if len(ids) >= limit:
-                break
-        return ids
+                f"ORDER BY faq_id DESC LIMIT {n + 1} * (:offset + :limit) + {attempt[1]})"
+            ),
+            attempts=(
+                (windowed, f"{PAGE_MARGIN:d}"),
+                ("faq_fts_document", self.UNPUBLISHED_COUNT),
+            ),
+        )
 
     def page_rows(self, words: tuple[str, ...], ids: list[int]) -> list:
         """The page's articles with headlines (ts_headline runs for these rows only)."""
