@@ -165,8 +165,6 @@ def queue_email(
 
     `kind` names the template pair under templates/email/ (e.g. "requests/confirmation").
     """
-    _check_header_value("recipient", recipient)
-    _check_header_value("subject", subject)
     email = render(kind, recipient, subject, context)
     request_id = foia_request.id if foia_request is not None else None
     message = OutboxMessage(**_message_values(email, request_id))

@@ -162,8 +162,8 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     caller commits, so what follows is short. The emails are rendered before it, with
     placeholders for the number and the status link (`notifications.ReceivedEmails`). The rows
     are written with one Core INSERT per table (requester, request, event, both emails in one: a
-    new request has nothing for the ORM's unit of work to work out), and the request is returned as an ORM
-    object in the session, as if loaded.
+    new request has nothing for the ORM's unit of work to work out), and the request is returned
+    as an ORM object in the session, as if loaded.
     """
     values = intake.fields
     config = current_app.config
