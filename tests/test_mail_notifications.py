@@ -149,3 +149,17 @@ def test_a_new_status_link_email_carries_a_link_that_works_and_old_ones_stop(
     base = app.config["PUBLIC_BASE_URL"]
     assert client.get(old_link.removeprefix(base)).status_code == 404
     assert client.get(new_link.removeprefix(base)).status_code == 200
+
+
+def test_emails_render_with_the_apps_filters_but_none_of_the_page_globals(app):
+    from datetime import date
+
+    from foia_portal.mail.templates import email_environment
+
+    with app.app_context():
+        template = email_environment().from_string(
+            "{{ day|longdate }}|{{ url_for }}{{ csp_nonce }}{{ range }}|{{ '<b>' }}"
+        )
+        # A page global used by mistake renders as nothing, as an undefined name does in a page;
+        # escaping is chosen as Flask chooses it (on for strings and .html, off for .txt).
+        assert template.render(day=date(2026, 11, 27)) == "Friday, November 27, 2026||&lt;b&gt;"

@@ -33,6 +33,7 @@ from flask import current_app, g
 from foia_portal.core.types import utcnow
 from foia_portal.extensions import db
 from foia_portal.mail.models import OutboxMessage
+from foia_portal.mail.templates import email_environment
 from foia_portal.mail.transport import (
     Email,
     describe_error,
@@ -84,11 +85,11 @@ class DeliveryReport:
 def render_email(kind: str, context: dict) -> tuple[str, str]:
     """The plain-text and HTML bodies from templates/email/{kind}.txt and .html.
 
-    Straight from the app's Jinja environment (its filters and globals), without Flask's
-    per-render context (`request`, `session`, `g`, `config`), which emails never use: an email
-    reads only what its context gives it, whether queued by a web request or the CLI.
+    In the email environment (mail/templates.py): the app's templates and filters, without the
+    globals pages use. An email reads only what its context gives it, whether queued by a web
+    request or the CLI.
     """
-    environment = current_app.jinja_env
+    environment = email_environment()
     text = environment.get_template(f"email/{kind}.txt").render(context)
     html = environment.get_template(f"email/{kind}.html").render(context)
     return text, html
