@@ -11,7 +11,8 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, Serializer, URLSafeSerializer
+from itsdangerous.encoding import base64_encode
 
 from foia_portal.extensions import db
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
@@ -23,9 +24,22 @@ def new_link_nonce() -> str:
     return secrets.token_hex(8)
 
 
+class _LinkSerializer(URLSafeSerializer):
+    """itsdangerous' URL-safe serializer, without trying zlib on every token it makes.
+
+    It compresses each payload to see whether that is shorter; `[id, nonce]` with a random nonce
+    (about 30 bytes) practically never is, so the tokens are the ones it would make, and the
+    attempt was a third of the cost of signing (zlib sets up a compressor each time). Links
+    made either way read back: reading still accepts compressed payloads.
+    """
+
+    def dump_payload(self, obj) -> bytes:
+        return base64_encode(Serializer.dump_payload(self, obj))
+
+
 @functools.lru_cache(maxsize=4)
 def _serializer(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt=SALT)
+    return _LinkSerializer(secret_key, salt=SALT)
 
 
 @functools.lru_cache(maxsize=256)
