@@ -273,3 +273,30 @@ def test_only_released_records_of_this_request_can_be_downloaded(app, client, fi
     revoke_status_links(mine)
     db.session.commit()
     assert status_of(client, f"{base}/records/{own.id}") == 404
+
+
+def test_the_due_date_explanation_follows_an_open_hold_day_by_day_and_is_kept_otherwise(
+    app, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from foia_portal.core import deadlines
+    from foia_portal.requests.public_view import explain_deadline
+
+    request = SimpleNamespace(submitted_at=SUBMITTED_AT)
+    received = date(2026, 11, 20)
+    on_hold = deadlines.compute_deadline(received, [deadlines.Pause(start=date(2026, 11, 30))])
+
+    def explained(today: date) -> str:
+        monkeypatch.setattr(deadlines, "today_eastern", lambda: today)
+        return " ".join(explain_deadline(request, on_hold))
+
+    # An open hold adds a business day a day: the sentence is worked out afresh.
+    assert "so far that adds 2 business days" in explained(date(2026, 12, 2))
+    assert "so far that adds 3 business days" in explained(date(2026, 12, 3))
+
+    # Without one the sentences are kept; a caller changing its copy changes nothing.
+    plain = deadlines.compute_deadline(received)
+    first = explain_deadline(request, plain)
+    first.append("scribbled on")
+    assert explain_deadline(request, plain) == first[:-1]

@@ -11,6 +11,7 @@ ISO 8601 strings, for JSON.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
@@ -67,13 +68,29 @@ def _eastern_date(moment: datetime | None) -> date | None:
 
 def explain_deadline(foia_request: FoiaRequest, deadline: Deadline) -> list[str]:
     """How the due date was worked out, in plain sentences (for the status page and the emails)."""
+    arrived = _eastern_date(foia_request.submitted_at)
+    ends_hour = current_app.config.get("BUSINESS_DAY_ENDS_HOUR", deadlines.BUSINESS_DAY_ENDS_HOUR)
+    if any(pause.end is None for pause in deadline.pauses):
+        return _explain(arrived, deadline, ends_hour, deadlines.today_eastern())
+    # Nothing else in it moves with the date: every request received on one day with one clock
+    # (every new request, and both of its emails) has the same sentences. Made once.
+    return list(_kept_explanation(arrived, deadline, ends_hour))
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_explanation(arrived: date | None, deadline: Deadline, ends_hour: int) -> tuple[str, ...]:
+    return tuple(_explain(arrived, deadline, ends_hour, today=None))
+
+
+def _explain(
+    arrived: date | None, deadline: Deadline, ends_hour: int, today: date | None
+) -> list[str]:
     long = _long_date
     sentences = []
-    arrived = _eastern_date(foia_request.submitted_at)
     if arrived and arrived < deadline.received_date:
         sentences.append(
-            f"Your request arrived on {long(arrived)}, {_why_not_that_day(arrived)}, so it counts "
-            f"as received on the next business day, {long(deadline.received_date)}."
+            f"Your request arrived on {long(arrived)}, {_why_not_that_day(arrived, ends_hour)}, "
+            f"so it counts as received on the next business day, {long(deadline.received_date)}."
         )
     # 5 U.S.C. § 552(a)(6)(A)(i): 20 working days, weekends and legal public holidays excepted.
     holidays = "; ".join(f"{name}, {long(day)}" for day, name in deadline.holidays_skipped)
@@ -91,7 +108,7 @@ def explain_deadline(foia_request: FoiaRequest, deadline: Deadline) -> list[str]
     for pause in deadline.pauses:
         # § 552(a)(6)(A)(ii): the clock stops while we wait for the requester.
         reason = HOLD_REASONS.get(pause.reason, "waiting for your reply")
-        days = pause.business_days(deadlines.today_eastern())
+        days = pause.business_days(today)  # only an open pause reads today
         if pause.end is None:
             sentences.append(
                 f"The clock has been paused since {long(pause.start)} while we are {reason}; "
@@ -113,13 +130,12 @@ def explain_deadline(foia_request: FoiaRequest, deadline: Deadline) -> list[str]
     return sentences
 
 
-def _why_not_that_day(day: date) -> str:
+def _why_not_that_day(day: date, hour: int) -> str:
     holiday = deadlines.federal_holiday(day)
     if holiday:
         return f"a federal holiday ({holiday})"
     if day.weekday() >= 5:
         return "a weekend day"
-    hour = current_app.config.get("BUSINESS_DAY_ENDS_HOUR", deadlines.BUSINESS_DAY_ENDS_HOUR)
     clock = f"{hour % 12 or 12} {'p.m.' if hour >= 12 else 'a.m.'}"
     return f"after the end of the business day ({clock} Eastern time)"
 
