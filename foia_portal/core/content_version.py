@@ -4,15 +4,16 @@
 article or category moves the counter in the same transaction (a session hook, so no service can
 forget it; faq/models.py declares which models move it). Votes change only the helpfulness
 counts, which no public page shows, and so leave the counter alone. `REQUESTS` moves likewise
-with any request, requester, timeline event, hold or attachment (requests/models.py): the staff
-queue's data version.
+with any request, requester, timeline event, hold or attachment (requests/models.py); with the
+count of requests filed (the tracking-number counters) it is the staff queue's data version.
 
 Why a counter and not `max(updated_at)` or `max(id)`: those follow the order in which
 transactions wrote, not the order in which they committed. On PostgreSQL a transaction that
 wrote first and commits last would leave the maximum where it was, and a page kept meanwhile
 would never learn of it. The counter's row is locked from the bump to the commit, so counters
-follow commit order. Code that writes such rows with Core statements, outside the ORM's flush
-(request intake does), calls `bump_content_version(...)` itself.
+follow commit order. Code that writes such rows with Core statements, outside the ORM's flush,
+calls `bump_content_version(...)` itself; request intake need not, because the tracking number it
+takes (a counter row too) moves the queue's data version already.
 """
 
 from __future__ import annotations
