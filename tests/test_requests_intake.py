@@ -362,8 +362,8 @@ def test_a_failure_after_the_number_was_taken_leaves_nothing_and_no_gap(
 
     written_before = []
 
-    def emails_fail(emails, request_id=None):
-        # The last rows written before the change counter: the request and its event are in.
+    def emails_fail(emails, request_id=None, connection=None):
+        # The last rows intake writes: the request and its event are in.
         written_before.append(db.session.scalar(sa.text("SELECT count(*) FROM request_event")))
         raise sa.exc.OperationalError("INSERT INTO outbox_message", {}, Exception("gone"))
 

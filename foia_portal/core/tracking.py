@@ -42,7 +42,9 @@ _BUMP = (
 )
 
 
-def next_tracking_number(agency_code: str, received_at: datetime) -> tuple[str, int]:
+def next_tracking_number(
+    agency_code: str, received_at: datetime, connection: sa.Connection | None = None
+) -> tuple[str, int]:
     """Reserve the next number of the fiscal year of `received_at`; returns (number, fiscal year).
 
     One statement in the common case: the bump. The counter row of a new fiscal year is created
@@ -54,7 +56,7 @@ def next_tracking_number(agency_code: str, received_at: datetime) -> tuple[str, 
     fiscal_year = fiscal_year_for(received_at)
     # Core on the session's connection: the same transaction, without the ORM's statement work.
     sequence = bump_counter_row(
-        db.session.connection(),
+        connection or db.session.connection(),
         _BUMP,
         {"agency": agency_code, "year": fiscal_year},
         {"agency_code": agency_code, "fiscal_year": fiscal_year, "last_value": 0},

@@ -340,13 +340,15 @@ _LINK_SUGGESTIONS = (
 )
 
 
-def link_suggestions_to_request(form_token: str | None, foia_request: Any) -> int:
+def link_suggestions_to_request(
+    form_token: str | None, foia_request: Any, connection: sa.Connection | None = None
+) -> int:
     """Mark the suggestions shown on this form as followed by a filed request; returns how many."""
     if not form_token:
         return 0
     # Built once, run on the session's connection (same transaction): it runs on every
     # submission, inside the write lock, and the ORM's bookkeeping would cost more than the UPDATE.
-    result = db.session.connection().execute(
+    result = (connection or db.session.connection()).execute(
         _LINK_SUGGESTIONS, {"token": form_token, "filed_request_id": foia_request.id}
     )
     return result.rowcount or 0

@@ -181,7 +181,11 @@ _INSERT_MESSAGES = sa.insert(OutboxMessage.__table__).returning(
 )
 
 
-def insert_emails(emails: list[RenderedEmail], request_id: int | None = None) -> list[int]:
+def insert_emails(
+    emails: list[RenderedEmail],
+    request_id: int | None = None,
+    connection: sa.Connection | None = None,
+) -> list[int]:
     """Add emails rendered beforehand to the outbox: one INSERT in the caller's transaction.
 
     Returns the new rows' ids; no ORM object is made. For hot paths (a new request's two emails,
@@ -189,7 +193,7 @@ def insert_emails(emails: list[RenderedEmail], request_id: int | None = None) ->
     """
     if not emails:
         return []
-    result = db.session.connection().execute(
+    result = (connection or db.session.connection()).execute(
         _INSERT_MESSAGES, [_message_values(email, request_id) for email in emails]
     )
     message_ids = []

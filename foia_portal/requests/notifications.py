@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, has_request_context
 from markupsafe import escape
 
@@ -91,8 +92,9 @@ class ReceivedEmails:
         office = current_app.config.get("FOIA_OFFICE_EMAIL")
         self._notice = render("requests/staff_notice", office, "-", context) if office else None
 
-    def queue(self, foia_request) -> None:
-        """Write both emails, with the stored request's number and status link, to the outbox."""
+    def queue(self, foia_request, connection: sa.Connection | None = None) -> None:
+        """Write both emails, with the stored request's number and status link, to the outbox
+        (on `connection`, the session's, when the caller has it at hand)."""
         number = foia_request.tracking_number
         link = external_status_url(foia_request)
         values = {
@@ -112,7 +114,7 @@ class ReceivedEmails:
             current_app.logger.warning(
                 "FOIA_OFFICE_EMAIL is not set: no staff notice for request %s", foia_request.id
             )
-        insert_emails(emails, foia_request.id)
+        insert_emails(emails, foia_request.id, connection)
 
 
 def request_received(foia_request, deadline: Deadline | None = None) -> None:

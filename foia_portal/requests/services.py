@@ -105,9 +105,11 @@ _INSERT_REQUEST = sa.insert(FoiaRequest.__table__)
 _INSERT_EVENT = sa.insert(RequestEvent.__table__)
 
 
-def _insert(statement: sa.Insert, values: dict[str, Any]) -> dict[str, Any]:
-    """One INSERT on the session's connection; the row as written, defaults and new id included."""
-    result = db.session.connection().execute(statement, values)
+def _insert(
+    connection: sa.Connection, statement: sa.Insert, values: dict[str, Any]
+) -> dict[str, Any]:
+    """One INSERT; the row as written, defaults and new id included."""
+    result = connection.execute(statement, values)
     row = dict(result.last_inserted_params())
     row["id"] = result.inserted_primary_key[0]
     return row
@@ -232,19 +234,22 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     emails = None if intake.is_test else notifications.ReceivedEmails(foia_request, deadline)
 
     # From here on the transaction writes (and on SQLite holds the write lock until the caller
-    # commits): the number, then one INSERT per table.
+    # commits): the number, then one INSERT per table, all on the session's connection (looked up
+    # once: each look-up goes through the scoped session's registry).
+    connection = db.session.connection()
     request_values["tracking_number"], request_values["fiscal_year"] = next_tracking_number(
-        config["AGENCY_CODE"], submitted_at
+        config["AGENCY_CODE"], submitted_at, connection
     )
-    _stored(requester, _insert(_INSERT_REQUESTER, requester_values))
+    _stored(requester, _insert(connection, _INSERT_REQUESTER, requester_values))
     request_values["requester_id"] = requester.id
-    _stored(foia_request, _insert(_INSERT_REQUEST, request_values))
+    _stored(foia_request, _insert(connection, _INSERT_REQUEST, request_values))
     db.session.add(foia_request)  # with its requester: persistent and clean, nothing to flush
     for attachment in attachments:
         attachment.request_id = foia_request.id
         db.session.add(attachment)  # written by the flush below
-    link_suggestions_to_request(intake.submission_token, foia_request)
+    link_suggestions_to_request(intake.submission_token, foia_request, connection)
     _insert(
+        connection,
         _INSERT_EVENT,
         {
             "request_id": foia_request.id,
@@ -259,7 +264,7 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
         },
     )
     if emails is not None:
-        emails.queue(foia_request)
+        emails.queue(foia_request, connection)
     if attachments:
         db.session.flush()
     # The rows above went in with Core, past the session hook that moves the request data's change
