@@ -8,6 +8,7 @@ from flask import Flask, request
 
 from foia_portal.core import vocabulary
 from foia_portal.core.deadlines import today_eastern
+from foia_portal.core.formatting import long_date, short_date
 
 NONCE_KEY = "foia_portal.csp_nonce"
 
@@ -41,8 +42,8 @@ def init_templating(app: Flask) -> None:
         FEE_CATEGORY_LABELS=vocabulary.FEE_CATEGORY_LABELS,
         CHANNEL_LABELS=vocabulary.CHANNEL_LABELS,
     )
-    app.jinja_env.filters["longdate"] = lambda d: f"{d:%A, %B} {d.day}, {d.year}" if d else ""
-    app.jinja_env.filters["shortdate"] = lambda d: f"{d:%b} {d.day}, {d.year}" if d else ""
+    app.jinja_env.filters["longdate"] = long_date
+    app.jinja_env.filters["shortdate"] = short_date
 
     production = not app.debug and not app.testing and app.config.get("SESSION_COOKIE_SECURE")
     fixed_headers = FIXED_HEADERS + ((HSTS_HEADER,) if production else ())

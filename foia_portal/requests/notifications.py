@@ -15,6 +15,7 @@ from flask import current_app, has_request_context
 from markupsafe import escape
 
 from foia_portal.core.deadlines import Deadline
+from foia_portal.core.formatting import long_date
 from foia_portal.core.vocabulary import CHANNEL_LABELS, FEE_CATEGORY_LABELS
 from foia_portal.mail.outbox import insert_emails, queue_email, render
 from foia_portal.requests.clock import deadline_for
@@ -28,6 +29,34 @@ def external_status_url(foia_request) -> str:
         return status_url(foia_request, external=True)
     with current_app.test_request_context("/"):
         return status_url(foia_request, external=True)
+
+
+def summary_rows(
+    foia_request, fee_category_label: str, *, for_staff: bool
+) -> list[tuple[str, str]]:
+    """What was asked for, as (label, value) rows: the same in both emails about a new request and
+    in both their parts, which only lay them out (the requester reads "you", staff "the
+    requester")."""
+    rows = []
+    if foia_request.date_from or foia_request.date_to:
+        dated = (
+            long_date(foia_request.date_from) or "any date",
+            long_date(foia_request.date_to) or "any date",
+        )
+        rows.append(("Records dated", " to ".join(dated)))
+    rows.append(("Requester category", fee_category_label))
+    if foia_request.fee_limit is not None:
+        label = "Most the requester agrees to pay" if for_staff else "Most you agreed to pay"
+        rows.append((label, f"${foia_request.fee_limit:.2f}"))
+    rows.append(("Fee waiver asked for", "Yes" if foia_request.fee_waiver else "No"))
+    expedited = "Yes" if foia_request.expedited else "No"
+    if foia_request.expedited and foia_request.expedited_decision_due:
+        decided_by = long_date(foia_request.expedited_decision_due)
+        expedited += f" (we decide on it by {decided_by}, within 10 calendar days)"
+    rows.append(("Expedited processing asked for", expedited))
+    paper = foia_request.delivery_format == "paper"
+    rows.append(("Records delivered", "on paper, by mail" if paper else "electronically"))
+    return rows
 
 
 def request_context(
@@ -45,13 +74,16 @@ def request_context(
     config = current_app.config
     deadline = deadline or deadline_for(foia_request)
     tracking_number = tracking_number or foia_request.tracking_number
+    fee_category_label = FEE_CATEGORY_LABELS.get(
+        foia_request.fee_category, foia_request.fee_category
+    )
     return {
         "foia_request": foia_request,
         "tracking_number": tracking_number,
         "requester_name": foia_request.requester.full_name,
-        "fee_category_label": FEE_CATEGORY_LABELS.get(
-            foia_request.fee_category, foia_request.fee_category
-        ),
+        "fee_category_label": fee_category_label,
+        "summary": summary_rows(foia_request, fee_category_label, for_staff=False),
+        "staff_summary": summary_rows(foia_request, fee_category_label, for_staff=True),
         "channel_label": CHANNEL_LABELS.get(foia_request.channel, foia_request.channel),
         "deadline": deadline,
         "deadline_explanation": explain_deadline(foia_request, deadline),

@@ -19,6 +19,7 @@ from flask import current_app, url_for
 
 from foia_portal.core import deadlines
 from foia_portal.core.deadlines import Deadline
+from foia_portal.core.formatting import long_date
 from foia_portal.core.vocabulary import (
     ADVERSE_DISPOSITIONS,
     DISPOSITION_LABELS,
@@ -85,7 +86,7 @@ def _kept_explanation(arrived: date | None, deadline: Deadline, ends_hour: int) 
 def _explain(
     arrived: date | None, deadline: Deadline, ends_hour: int, today: date | None
 ) -> list[str]:
-    long = _long_date
+    long = long_date
     sentences = []
     if arrived and arrived < deadline.received_date:
         sentences.append(
@@ -142,10 +143,6 @@ def _why_not_that_day(day: date, hour: int) -> str:
 
 def _days(count: int) -> str:
     return f"{count} business day" + ("" if count == 1 else "s")
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%A, %B} {day.day}, {day.year}"
 
 
 def deadline_view(foia_request: FoiaRequest, deadline: Deadline) -> dict[str, Any]:
