@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from foia_portal.extensions import db
+from foia_portal.faq import services as faq_services
 from foia_portal.faq.models import FaqSuggestion
 from tests.helpers import form_token
 
@@ -91,7 +92,7 @@ def test_an_unknown_article_is_a_json_404(client, small_faq):
     assert "error" in response.get_json()
 
 
-def test_suggestions_shown_on_the_form_are_linked_to_the_request_filed_from_it(client, small_faq):
+def test_suggestions_shown_on_the_form_count_as_filed_once_the_form_is_filed(client, small_faq):
     html = client.get("/foia/request").get_data(as_text=True)
     token = form_token(html)
     assert 'id="faq-suggestions"' in html and "js/faq-suggest.js" in html
@@ -104,10 +105,14 @@ def test_suggestions_shown_on_the_form_are_linked_to_the_request_filed_from_it(c
         },
     )
     assert response.status_code == 201
-    foia_request = file_request(token)
     suggestion = db.session.scalar(sa.select(FaqSuggestion))
-    assert suggestion.request_id == foia_request.id
     assert suggestion.faq_slugs == ["how-much-does-a-foia-request-cost"]
+    stats = faq_services.suggestion_stats()
+    assert (stats.forms_shown, stats.filed_anyway) == (1, 0)
+
+    foia_request = file_request(token)
+    assert foia_request.submission_token == token
+    assert faq_services.suggestion_stats().filed_anyway == 1
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
+from foia_portal.core.types import utcnow
 from foia_portal.extensions import db
 from foia_portal.faq import services
-from foia_portal.faq.models import Faq, FaqSuggestion
+from foia_portal.faq.models import Faq
 from foia_portal.faq.search import MARK_END, MARK_START
 
 
@@ -104,7 +107,7 @@ def test_related_questions_come_from_the_same_category(small_faq):
     assert [f.slug for f in services.related_faqs(faq)] == ["how-do-i-qualify-for-a-fee-waiver"]
 
 
-def test_suggestions_shown_are_recorded_once_and_linked_to_the_filed_request(app):
+def test_suggestions_shown_are_recorded_once_and_count_as_filed_by_their_form_token(app):
     token = "t" * 24
     assert services.record_suggestions_shown(token, "fees", ["a", "b"])
     assert not services.record_suggestions_shown(token, "fees again", ["a", "b"])
@@ -115,12 +118,13 @@ def test_suggestions_shown_are_recorded_once_and_linked_to_the_filed_request(app
 
     from tests.test_faq_api import file_request
 
-    foia_request = file_request(token)  # submit_request links the suggestions itself
-    assert services.link_suggestions_to_request(token, foia_request) == 0  # already linked
-    rows = db.session.scalars(sa.select(FaqSuggestion).where(FaqSuggestion.form_token == token))
-    assert {row.request_id for row in rows} == {foia_request.id}
+    assert services.suggestion_stats().filed_anyway == 0
+    file_request(token)  # nothing links them: the request carries the form's token
+    file_request("v" * 24)  # a form that was shown no suggestions counts for nothing here
     stats = services.suggestion_stats()
     assert (stats.forms_shown, stats.filed_anyway, stats.not_filed) == (2, 1, 1)
+    # Only suggestions recorded since a moment count.
+    assert services.suggestion_stats(since=utcnow() + timedelta(hours=1)).forms_shown == 0
 
 
 def test_faq_count_counts_every_faq(small_faq):

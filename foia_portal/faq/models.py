@@ -66,13 +66,13 @@ class FaqVote(db.Model):
 
 
 class FaqSuggestion(db.Model):
-    """FAQ answers shown to someone writing a request, and whether they then filed anyway."""
+    """FAQ answers shown to someone writing a request. Whether they then filed anyway: whether a
+    request has this form token as its `submission_token` (faq/services.py, `suggestion_stats`)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     form_token: Mapped[str] = mapped_column(sa.String(64), index=True)
     query: Mapped[str] = mapped_column(sa.String(500))
     faq_slugs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("foia_request.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     def __repr__(self) -> str:

@@ -23,6 +23,7 @@ from foia_portal.extensions import db
 from foia_portal.faq.forms import FaqImportEntry
 from foia_portal.faq.models import Faq, FaqCategory, FaqSuggestion, FaqVote
 from foia_portal.faq.search import SENTINELS
+from foia_portal.requests.models import FoiaRequest
 
 # ------------------------------------------------------------------------------- Markdown
 
@@ -333,27 +334,6 @@ def record_suggestions_shown(form_token: str, query: str, faq_slugs: list[str]) 
     return True
 
 
-_LINK_SUGGESTIONS = (
-    sa.update(FaqSuggestion)
-    .where(FaqSuggestion.form_token == sa.bindparam("token"), FaqSuggestion.request_id.is_(None))
-    .values(request_id=sa.bindparam("filed_request_id"))
-)
-
-
-def link_suggestions_to_request(
-    form_token: str | None, foia_request: Any, connection: sa.Connection | None = None
-) -> int:
-    """Mark the suggestions shown on this form as followed by a filed request; returns how many."""
-    if not form_token:
-        return 0
-    # Built once, run on the session's connection (same transaction): it runs on every
-    # submission, inside the write lock, and the ORM's bookkeeping would cost more than the UPDATE.
-    result = (connection or db.session.connection()).execute(
-        _LINK_SUGGESTIONS, {"token": form_token, "filed_request_id": foia_request.id}
-    )
-    return result.rowcount or 0
-
-
 @dataclass(frozen=True)
 class SuggestionStats:
     """How often the FAQ suggestions beside the request form were shown and then filed anyway."""
@@ -368,10 +348,15 @@ class SuggestionStats:
 
 
 def suggestion_stats(since: datetime | None = None) -> SuggestionStats:
-    """Counts for staff: forms that were shown suggestions, and how many of them filed anyway."""
+    """Counts for staff: forms that were shown suggestions, and how many of them filed anyway.
+
+    A form filed is a request with the form's token (`submission_token`, unique and indexed):
+    nothing is written at submission to link the two.
+    """
+    filed = sa.exists().where(FoiaRequest.submission_token == FaqSuggestion.form_token)
     query = sa.select(
         sa.func.count(sa.distinct(FaqSuggestion.form_token)),
-        sa.func.count(sa.distinct(FaqSuggestion.request_id)),
+        sa.func.count(sa.distinct(sa.case((filed, FaqSuggestion.form_token)))),
     )
     if since is not None:
         query = query.where(FaqSuggestion.created_at >= since)

@@ -962,12 +962,11 @@ def _faq_figures(start: date, as_of: date) -> FaqFigures:
         sa.select(
             FaqSuggestion.form_token,
             sa.func.max(sa.case((showed, 1), else_=0)).label("showed"),
-            sa.func.max(sa.case((FaqSuggestion.request_id.is_not(None), 1), else_=0)).label(
-                "filed"
-            ),
+            sa.func.max(sa.case((FoiaRequest.id.is_not(None), 1), else_=0)).label("filed"),
             sa.func.max(sa.case((FoiaRequest.is_test.is_(True), 1), else_=0)).label("test"),
         )
-        .outerjoin(FoiaRequest, FaqSuggestion.request_id == FoiaRequest.id)
+        # The request filed from the form, if any, carries the form's token.
+        .outerjoin(FoiaRequest, FoiaRequest.submission_token == FaqSuggestion.form_token)
         .group_by(FaqSuggestion.form_token)
         .having(
             sa.func.min(FaqSuggestion.created_at) >= _eastern_midnight_utc(start),

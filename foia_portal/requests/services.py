@@ -21,7 +21,6 @@ from foia_portal.core.tracking import next_tracking_number, normalise_tracking_n
 from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import Channel, Status
 from foia_portal.extensions import db
-from foia_portal.faq.services import link_suggestions_to_request
 from foia_portal.requests import notifications
 from foia_portal.requests.links import new_link_nonce
 from foia_portal.requests.models import Attachment, FoiaRequest, Requester, RequestEvent
@@ -247,7 +246,6 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     for attachment in attachments:
         attachment.request_id = foia_request.id
         db.session.add(attachment)  # written by the flush below
-    link_suggestions_to_request(intake.submission_token, foia_request, connection)
     _insert(
         connection,
         _INSERT_EVENT,
