@@ -274,7 +274,7 @@ def test_a_reshown_form_asks_to_choose_the_files_again(client, valid_request_fie
 # INSERTs after the number is taken, the emails rendered before it, nothing read back.
 
 
-def file_directly(fields: dict, **intake) -> FoiaRequest:
+def file_directly(fields: dict, join_session: bool = True, **intake) -> FoiaRequest:
     from foia_portal.requests import services
 
     validated = {  # what the form hands over: dates and amounts, not strings
@@ -284,7 +284,9 @@ def file_directly(fields: dict, **intake) -> FoiaRequest:
         "fee_limit": Decimal(fields["fee_limit"]),
     }
     return services.submit_request(
-        services.Intake(fields=validated, **intake), services.StoredFiles()
+        services.Intake(fields=validated, **intake),
+        services.StoredFiles(),
+        join_session=join_session,
     )
 
 
@@ -333,6 +335,24 @@ def test_the_request_returned_by_intake_is_the_stored_row_and_reads_without_quer
     assert columns["updated_at"] is not None and columns["created_at"] == columns["updated_at"]
     [event] = stored.events
     assert (event.kind, event.due_date) == ("received", stored.due_date)
+
+
+def test_a_request_filed_outside_the_session_is_stored_the_same_and_left_out_of_it(
+    app, valid_request_fields
+):
+    # What the web form asks for: it reads the id and the status-link nonce, then redirects.
+    foia_request = file_directly(valid_request_fields, join_session=False)
+    assert foia_request not in db.session
+    columns = {c.key: getattr(foia_request, c.key) for c in FoiaRequest.__table__.columns}
+    assert foia_request.requester.email == "ada@example.com"
+    db.session.commit()
+
+    db.session.expire_all()
+    stored = db.session.get(FoiaRequest, foia_request.id)
+    assert stored is not foia_request
+    assert {c.key: getattr(stored, c.key) for c in FoiaRequest.__table__.columns} == columns
+    assert stored.requester.email == "ada@example.com"
+    assert [event.kind for event in stored.events] == ["received"]
 
 
 def test_the_returned_request_takes_more_changes_in_the_same_transaction(app, valid_request_fields):

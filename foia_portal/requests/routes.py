@@ -86,6 +86,7 @@ def new():
                 submission_token=form.form_token.data or None,
             ),
             stored,
+            join_session=False,  # only its id and status-link nonce are read, for the redirect
         )
         # Made before the commit, which expires the request: reading it back would be a query.
         response = redirect_to_confirmation(foia_request)

@@ -128,22 +128,26 @@ def _unsaved(model: type, values: dict[str, Any]):
 
 
 def _stored(instance, row: dict[str, Any]) -> None:
-    """Make a transient object the row just written for it: persistent-to-be, clean, complete.
-
-    Every column is set (the defaults the INSERT filled in too), so reading one never queries;
-    relationships not set (a request's timeline) load from the database when first read.
-    """
+    """Give an object every column of the row just written for it (the id and the defaults the
+    INSERT filled in too), so that reading one never queries."""
     state = instance.__dict__
     state.update((key, value) for key, value in row.items() if state.get(key) is None)
-    make_transient_to_detached(instance)
-    # An object the session still holds under this key can only be left over from a rolled-back
-    # submission (SQLite gives a rolled-back row's id out again): it never existed, so it goes,
-    # as the ORM would have made it transient at the rollback.
+
+
+def _join_session(foia_request: FoiaRequest) -> None:
+    """Make the stored request and its requester persistent and clean in the session, as if
+    loaded: relationships not set (a request's timeline) load from the database when read."""
     session = db.session()
-    stale = session.identity_map.get(sa.inspect(instance).key)
-    if stale is not None:
-        session.expunge(stale)
-        make_transient(stale)
+    for instance in (foia_request.requester, foia_request):
+        make_transient_to_detached(instance)
+        # An object the session still holds under this key can only be left over from a
+        # rolled-back submission (SQLite gives a rolled-back row's id out again): it never
+        # existed, so it goes, as the ORM would have made it transient at the rollback.
+        stale = session.identity_map.get(sa.inspect(instance).key)
+        if stale is not None:
+            session.expunge(stale)
+            make_transient(stale)
+    session.add(foia_request)  # with its requester: persistent and clean, nothing to flush
 
 
 def _all_columns(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
@@ -163,7 +167,9 @@ def _new_request_deadline(received: date) -> deadlines.Deadline:
     return deadlines.compute_deadline(received)
 
 
-def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
+def submit_request(
+    intake: Intake, stored: StoredFiles, *, join_session: bool = True
+) -> FoiaRequest:
     """Store a new request with its requester, attachments and "received" event; queue the emails.
 
     Files are written first and their names added to `stored`, so that the caller can remove them
@@ -176,6 +182,11 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     are written with one Core INSERT per table (requester, request, event, both emails in one: a
     new request has nothing for the ORM's unit of work to work out), and the request is returned
     as an ORM object in the session, as if loaded.
+
+    `join_session=False` is for a caller that only reads the request's columns (the web form,
+    which redirects): the object holds every column, its requester and its files, but stays out
+    of the session, so nothing of it can be loaded or flushed later. Making it persistent costs a
+    twentieth of a submission.
     """
     values = intake.fields
     config = current_app.config
@@ -242,7 +253,8 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     _stored(requester, _insert(connection, _INSERT_REQUESTER, requester_values))
     request_values["requester_id"] = requester.id
     _stored(foia_request, _insert(connection, _INSERT_REQUEST, request_values))
-    db.session.add(foia_request)  # with its requester: persistent and clean, nothing to flush
+    if join_session:
+        _join_session(foia_request)
     for attachment in attachments:
         attachment.request_id = foia_request.id
         db.session.add(attachment)  # written by the flush below
