@@ -52,7 +52,7 @@ def init_templating(app: Flask) -> None:
     def security_headers(response):
         # A header the view set itself is kept. Checked against one set of the names present:
         # Werkzeug's `setdefault` looks each name up by raising and catching a KeyError, which
-        # cost every page a fifth of a bare Flask response (docs/performance.md).
+        # cost every response a third of what a bare Flask response costs (docs/performance.md).
         headers = response.headers
         present = {name.lower() for name, _ in headers}
         if "content-security-policy" not in present:
