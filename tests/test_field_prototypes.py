@@ -61,3 +61,17 @@ def test_fields_belong_to_their_form_and_the_prototypes_hold_no_ones_data(reques
     for prototype in prototypes:
         assert prototype._form is None and prototype.meta is None
         assert "data" not in prototype.__dict__ and "raw_data" not in prototype.__dict__
+
+
+def test_a_form_with_csrf_on_gets_a_token_field_of_its_own_and_keeps_nothing_more(
+    request_context,
+):
+    from foia_portal.staff.forms import StaffEntryForm  # inherits the prototypes, CSRF on
+
+    StaffEntryForm()
+    kept = len(field_prototypes._PROTOTYPES)
+    first, second = StaffEntryForm(), StaffEntryForm()
+    # The CSRF token field is made anew for every form: keeping it would grow without end.
+    assert len(field_prototypes._PROTOTYPES) == kept
+    assert first.csrf_token is not second.csrf_token
+    assert first.csrf_token.current_token

@@ -99,6 +99,18 @@ def test_staff_notice_goes_to_the_office_and_flags_expedited_requests(app, file_
     assert "decide by" in message.body_text
 
 
+def test_both_emails_tell_when_the_expedited_decision_is_due_in_both_parts(app, file_request):
+    file_request(
+        submitted_at=SUBMITTED_AT, expedited=True, expedited_reason="Imminent threat to safety."
+    )
+    # Received Friday 20 November: decided within 10 calendar days, by Monday 30 November.
+    due = "Yes (we decide on it by Monday, November 30, 2026, within 10 calendar days)"
+    for kind in ("requests/confirmation", "requests/staff_notice"):
+        message = queued(kind)
+        assert f"Expedited processing asked for: {due}" in message.body_text, kind
+        assert f"Expedited processing asked for</th><td>{due}</td>" in message.body_html, kind
+
+
 def test_without_an_office_address_only_the_requester_is_emailed(app, file_request, caplog):
     app.config["FOIA_OFFICE_EMAIL"] = None
     file_request()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import Field
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.core import UnboundField
 
 # (unbound field, name, prefix, translations) -> the field bound once, belonging to no form
@@ -28,6 +29,10 @@ class PrototypeFieldsMeta:
     """A `class Meta` mixin for hot forms: fields copied from prototypes (see the module doc)."""
 
     def bind_field(self, form, unbound_field: UnboundField, options: dict[str, Any]) -> Field:
+        if issubclass(unbound_field.field_class, CSRFTokenField):
+            # Made anew for every form (it carries that form's CSRF implementation), by a form
+            # that has CSRF on (staff entry inherits this Meta): bound as usual, never kept.
+            return super().bind_field(form, unbound_field, options)
         key = (
             unbound_field,
             options.get("name"),

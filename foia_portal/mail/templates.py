@@ -5,8 +5,9 @@ needs none of the globals pages use: Flask's (`url_for`, `request`, `session`, `
 Jinja's (`range`, `dict`, …) or ours (`csp_nonce`, the label tables). Rendering without them is
 also cheaper: every template and every include starts a context by copying all the globals, and
 the app's twenty of them cost a new request's four email bodies a third of their rendering
-(docs/performance.md). A name an email template uses without passing it renders as Jinja's
-undefined (empty), as it would in a page.
+(docs/performance.md). A global used by mistake is undefined here: `{{ name }}` renders empty,
+and calling it or reading an attribute of it raises, which the tests that render every email
+catch.
 """
 
 from __future__ import annotations
