@@ -88,8 +88,6 @@ def new():
             stored,
             join_session=False,  # only its id and status-link nonce are read, for the redirect
         )
-        # Made before the commit, which expires the request: reading it back would be a query.
-        response = redirect_to_confirmation(foia_request)
         db.session.commit()
     except IntegrityError:
         # This form token has been filed already (or is being filed right now): show that one.
@@ -127,7 +125,9 @@ def new():
         stored.discard()
         raise
     send_after_commit()
-    return response
+    # The request is outside the session, so the commit did not expire it: no query here, and
+    # nothing of it is signed inside the transaction (on SQLite, inside the write lock).
+    return redirect_to_confirmation(foia_request)
 
 
 # URL-safe and of a token's length, so the form renders it exactly as it will a token; no text on
