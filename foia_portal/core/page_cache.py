@@ -125,18 +125,19 @@ def cached_page(
     body = zlib.decompress(page.body)
     if page.nonce is not None:
         body = body.replace(page.nonce, csp_nonce().encode())
-    for placeholder, value in (fill_in or {}).items():
-        body = body.replace(placeholder.encode(), value.encode())
-    return current_app.response_class(body, headers=page.headers)
+    return current_app.response_class(_fill(body, fill_in), headers=page.headers)
 
 
 def _filled_in(response: Response, fill_in: dict[str, str] | None) -> Response:
     if fill_in:
-        body = response.get_data()
-        for placeholder, value in fill_in.items():
-            body = body.replace(placeholder.encode(), value.encode())
-        response.set_data(body)
+        response.set_data(_fill(response.get_data(), fill_in))
     return response
+
+
+def _fill(body: bytes, fill_in: dict[str, str] | None) -> bytes:
+    for placeholder, value in (fill_in or {}).items():
+        body = body.replace(placeholder.encode(), value.encode())
+    return body
 
 
 def _page_of(response: Response) -> CachedPage:
