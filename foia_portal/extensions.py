@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event, make_url
 from sqlalchemy.orm import DeclarativeBase
 
+from foia_portal.core.sqlite_writes import WriterTurnConnection
+
 
 class Base(DeclarativeBase):
     # Stable constraint names, so that Alembic migrations can name what they drop or alter.
@@ -32,6 +34,7 @@ class Base(DeclarativeBase):
 # - synchronous=NORMAL, the setting SQLite recommends with WAL: the log is synced at checkpoints,
 #   not at every commit. The database cannot be corrupted; a power cut (not a crash of the
 #   process) may lose the last commits. FULL would cost one fsync per commit inside the write lock.
+# Writers take turns and checkpoint after their turn: core/sqlite_writes.py.
 SQLITE_PRAGMAS = ("busy_timeout=10000", "journal_mode=WAL", "synchronous=NORMAL")
 
 
@@ -42,6 +45,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
             cursor.execute(f"PRAGMA {pragma}")
     finally:
         cursor.close()
+    if isinstance(dbapi_connection, WriterTurnConnection):
+        dbapi_connection.start_turns()
 
 
 class PortalSQLAlchemy(SQLAlchemy):
@@ -50,6 +55,8 @@ class PortalSQLAlchemy(SQLAlchemy):
             # A SQLite file cannot go away like a server connection: no `SELECT 1` before every
             # request's first statement (pool_pre_ping is for PostgreSQL restarts).
             options = {**options, "pool_pre_ping": False}
+            connect_args = {**options.get("connect_args", {}), "factory": WriterTurnConnection}
+            options["connect_args"] = connect_args
         engine = super()._make_engine(bind_key, options, app)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
