@@ -175,3 +175,73 @@ def test_emails_render_with_the_apps_filters_but_none_of_the_page_globals(app):
         # A page global used by mistake renders as nothing, as an undefined name does in a page;
         # escaping is chosen as Flask chooses it (on for strings and .html, off for .txt).
         assert template.render(day=date(2026, 11, 27)) == "Friday, November 27, 2026||&lt;b&gt;"
+
+
+SHAPES = {
+    "plain": {},
+    "everything asked": {
+        "organization": 'Smith & <Sons> "Gazette"',
+        "expedited": True,
+        "expedited_reason": "An urgent matter of public safety.",
+        "fee_waiver": True,
+        "fee_waiver_reason": "Public interest.",
+    },
+    "no dates, no limit, on paper": {
+        "date_from": None,
+        "date_to": None,
+        "fee_limit": None,
+        "delivery_format": "paper",
+    },
+    "long description with markup": {
+        "first_name": "Siobhán",
+        "last_name": "O'Brien <script>",
+        "description": ("Records about <b>grants</b> & \"awards\" — 'all' of them. " * 60),
+    },
+    "text that looks like a placeholder": {"description": "stamp0123n0n and stamp0123n1n"},
+}
+
+
+@pytest.mark.parametrize("channel", ["web", "staff"])
+def test_stamped_emails_read_exactly_as_the_templates_render_them(app, file_request, channel):
+    from foia_portal.requests.uploads import CheckedUpload
+    from tests.helpers import PDF_BYTES
+
+    # One after the other in one app: a stamp kept for one shape must not serve another.
+    app.config["FOIA_OFFICE_EMAIL"] = OFFICE_EMAIL
+    files = (
+        [CheckedUpload("letter.pdf", "application/pdf", PDF_BYTES)] if channel == "staff" else []
+    )
+    for shape, fields in [*SHAPES.items(), *reversed(SHAPES.items())]:
+        foia_request = file_request(
+            submitted_at=SUBMITTED_AT, channel=channel, files=files, **fields
+        )
+        context = notifications.request_context(foia_request)
+        assert context["attachment_count"] == len(files)
+        for kind in ("requests/confirmation", "requests/staff_notice"):
+            text, html = outbox.render_email(kind, context)
+            message = db.session.scalars(
+                sa.select(OutboxMessage).filter_by(kind=kind, request_id=foia_request.id)
+            ).one()
+            assert message.body_text == text, shape
+            assert message.body_html == html, shape
+
+
+def test_requests_of_one_shape_share_their_stamps(app, file_request):
+    app.config["FOIA_OFFICE_EMAIL"] = OFFICE_EMAIL
+    stamps = app.extensions.setdefault("foia_portal.email_stamps", {})
+    stamps.clear()
+    file_request(submitted_at=SUBMITTED_AT)
+    assert len(stamps) == 2  # the confirmation and the staff notice
+    file_request(submitted_at=SUBMITTED_AT, first_name="Grace", description="Other records.")
+    assert len(stamps) == 2
+    file_request(submitted_at=SUBMITTED_AT, fee_limit=None)  # one line fewer: another shape
+    assert len(stamps) == 4
+    names = [
+        m.body_text.split(",")[0]
+        for m in db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.kind == "requests/confirmation")
+            .order_by(OutboxMessage.id)
+        )
+    ]
+    assert names == ["Dear Ada Lovelace", "Dear Grace Lovelace", "Dear Ada Lovelace"]

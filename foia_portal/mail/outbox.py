@@ -22,7 +22,6 @@ addresses, names or subjects.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -108,21 +107,14 @@ def _check_header_value(name: str, value: str) -> None:
 
 @dataclass(frozen=True)
 class RenderedEmail:
-    """An email rendered and ready for the outbox (see `render` and `insert_emails`)."""
+    """An email rendered and ready for the outbox (see `render`, mail/stamps.py and
+    `insert_emails`)."""
 
     kind: str
     recipient: str
     subject: str
     body_text: str
     body_html: str
-
-    def filled_in(self, replacements: dict[str, tuple[str, str]], subject: str) -> RenderedEmail:
-        """The same email with each placeholder replaced (text value, HTML value) and a subject."""
-        text, html = self.body_text, self.body_html
-        for placeholder, (text_value, html_value) in replacements.items():
-            text = text.replace(placeholder, text_value)
-            html = html.replace(placeholder, html_value)
-        return dataclasses.replace(self, subject=subject, body_text=text, body_html=html)
 
 
 def render(kind: str, recipient: str, subject: str, context: dict) -> RenderedEmail:

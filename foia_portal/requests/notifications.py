@@ -7,17 +7,18 @@ templates/email/requests/.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
-from markupsafe import escape
+from jinja2.filters import do_truncate
 
 from foia_portal.core.deadlines import Deadline
 from foia_portal.core.formatting import long_date
 from foia_portal.core.vocabulary import CHANNEL_LABELS, FEE_CATEGORY_LABELS
-from foia_portal.mail.outbox import insert_emails, queue_email, render
+from foia_portal.mail.outbox import insert_emails, queue_email
+from foia_portal.mail.stamps import Values, stamp
+from foia_portal.mail.templates import email_environment
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.links import status_url
 from foia_portal.requests.public_view import explain_deadline
@@ -68,8 +69,10 @@ def request_context(
 ) -> dict[str, Any]:
     """What both emails about a new request show: what was asked, the dates and the help.
 
-    Intake passes the deadline it has just worked out (otherwise it is worked out here), and
-    placeholders for the tracking number and the status link before the request has them.
+    Everything in it is worked out here, not in the templates, so that the emails can be stamped
+    (mail/stamps.py). Intake passes the deadline it has just worked out (otherwise it is worked
+    out here), and placeholders for the tracking number and the status link before the request
+    has them.
     """
     config = current_app.config
     deadline = deadline or deadline_for(foia_request)
@@ -78,13 +81,19 @@ def request_context(
         foia_request.fee_category, foia_request.fee_category
     )
     return {
-        "foia_request": foia_request,
         "tracking_number": tracking_number,
         "requester_name": foia_request.requester.full_name,
-        "fee_category_label": fee_category_label,
+        "organization": foia_request.requester.organization or "",
+        "description": do_truncate(
+            email_environment(), foia_request.description, 2000, end=" […]"
+        ),
         "summary": summary_rows(foia_request, fee_category_label, for_staff=False),
         "staff_summary": summary_rows(foia_request, fee_category_label, for_staff=True),
         "channel_label": CHANNEL_LABELS.get(foia_request.channel, foia_request.channel),
+        "expedited": bool(foia_request.expedited),
+        "expedited_decision_due": foia_request.expedited_decision_due,
+        "fee_waiver": bool(foia_request.fee_waiver),
+        "attachment_count": len(foia_request.attachments),
         "deadline": deadline,
         "deadline_explanation": explain_deadline(foia_request, deadline),
         "status_url": status_url or external_status_url(foia_request),
@@ -99,49 +108,51 @@ def request_context(
     }
 
 
-class ReceivedEmails:
-    """The requester's confirmation and the staff notice for a new request, rendered early.
+# The request's own values in the emails about it: stamped (mail/stamps.py). The rest of the
+# context (dates, channel, which lines there are) is the shape.
+_OWN_VALUES = ("requester_name", "organization", "description")
+_OWN_ROWS = ("summary", "staff_summary")
 
-    Intake renders them before it takes the tracking number (on SQLite, the database's write
-    lock), when the request has neither its number nor its id: random placeholders stand where
-    the number and the signed status link go. `queue(foia_request)` puts the real ones in (both
-    only ever appear as whole template variables, HTML-escaped in the HTML part) and writes the
-    two rows, once the request has been stored.
+
+class ReceivedEmails:
+    """The requester's confirmation and the staff notice for a new request, made early.
+
+    Intake makes them before it takes the tracking number (on SQLite, the database's write
+    lock), when the request has neither its number nor its id. Each email is a stamp for the
+    request's shape (rendered once per worker) and the request's own values; `queue` puts in
+    the number and the signed status link as well, and writes the two rows.
     """
 
     def __init__(self, foia_request, deadline: Deadline | None = None):
-        self._number = f"tracking{secrets.token_hex(12)}"
-        self._link = f"statuslink{secrets.token_hex(12)}"
-        context = request_context(
-            foia_request, deadline, tracking_number=self._number, status_url=self._link
-        )
-        self._confirmation = None
+        self._values = values = Values()
+        self._number, number = values.later()
+        self._link, link = values.later()
+        context = request_context(foia_request, deadline, tracking_number=number, status_url=link)
+        for name in _OWN_VALUES:
+            context[name] = values.stamp(context[name])
+        for name in _OWN_ROWS:
+            context[name] = [(label, values.stamp(value)) for label, value in context[name]]
         # Requests from FOIA.gov may come without a usable email (a postal requester).
-        if foia_request.requester.email:
-            self._confirmation = render(
-                "requests/confirmation", foia_request.requester.email, "-", context
-            )
-        office = current_app.config.get("FOIA_OFFICE_EMAIL")
-        self._notice = render("requests/staff_notice", office, "-", context) if office else None
+        self._requester = foia_request.requester.email
+        self._office = current_app.config.get("FOIA_OFFICE_EMAIL")
+        self._confirmation = stamp("requests/confirmation", context) if self._requester else None
+        self._notice = stamp("requests/staff_notice", context) if self._office else None
 
     def queue(self, foia_request, connection: sa.Connection | None = None) -> None:
         """Write both emails, with the stored request's number and status link, to the outbox
         (on `connection`, the session's, when the caller has it at hand)."""
         number = foia_request.tracking_number
-        link = external_status_url(foia_request)
-        values = {
-            self._number: (number, str(escape(number))),
-            self._link: (link, str(escape(link))),
-        }
+        self._values.set(self._number, number)
+        self._values.set(self._link, external_status_url(foia_request))
         emails = []
         if self._confirmation is not None:
             subject = f"We received your FOIA request {number}"
-            emails.append(self._confirmation.filled_in(values, subject))
+            emails.append(self._confirmation.filled_in(self._values, self._requester, subject))
         if self._notice is not None:
             subject = f"New FOIA request {number}" + (
                 " (expedited processing asked)" if foia_request.expedited else ""
             )
-            emails.append(self._notice.filled_in(values, subject))
+            emails.append(self._notice.filled_in(self._values, self._office, subject))
         else:
             current_app.logger.warning(
                 "FOIA_OFFICE_EMAIL is not set: no staff notice for request %s", foia_request.id

@@ -1,0 +1,105 @@
+"""Emails rendered once for many: a stamp with a placeholder where each email's own values go.
+
+The two emails about a new request, in both their parts, read the same for every request of one
+shape (received on the same day, through the same channel, with the same lines present) except
+for a few values: the tracking number, the link, the requester's name, what they asked for. A
+stamp is rendered once per shape and worker with placeholders in their place, and each email is
+the stamp with its values put in, escaped for the HTML part as Jinja would have (a tenth of the
+cost of rendering four templates; docs/performance.md).
+
+What a template may do with a stamped value: print it, or test whether it is empty (an empty
+value is never stamped: it stays in the context, and so in the shape). Anything else (a filter,
+a comparison, its length) would act on the placeholder, not the value: work such things out in
+Python and pass the result. tests/test_mail_notifications.py renders every shape both ways.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app
+from markupsafe import escape
+
+from foia_portal.mail.outbox import RenderedEmail, render_email
+
+# New in every process, so no text an email quotes can contain it.
+_TOKEN = secrets.token_hex(8)
+_PLACEHOLDER = re.compile(rf"stamp{_TOKEN}n(\d+)n")
+_EXTENSION_KEY = "foia_portal.email_stamps"
+_KEPT = 256  # shapes kept per app: a day brings a handful
+
+
+class Values:
+    """The values of one email set, each replaced in its context by a placeholder."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+
+    def stamp(self, value: str) -> str:
+        """A placeholder for `value`, or `value` itself when empty (then part of the shape)."""
+        if not value:
+            return value
+        self.values.append(value)
+        return f"stamp{_TOKEN}n{len(self.values) - 1}n"
+
+    def later(self) -> tuple[int, str]:
+        """A placeholder for a value known only later: its index (for `set`) and the text."""
+        self.values.append("")
+        return len(self.values) - 1, f"stamp{_TOKEN}n{len(self.values) - 1}n"
+
+    def set(self, index: int, value: str) -> None:
+        self.values[index] = value
+
+
+@dataclasses.dataclass(frozen=True)
+class Stamp:
+    kind: str
+    body_text: str
+    body_html: str
+
+    def filled_in(self, values: Values, recipient: str, subject: str) -> RenderedEmail:
+        """The email, with its values in place of the placeholders."""
+        plain = values.values
+        escaped = [str(escape(value)) for value in plain]
+        return RenderedEmail(
+            self.kind,
+            recipient,
+            subject,
+            _PLACEHOLDER.sub(lambda found: plain[int(found[1])], self.body_text),
+            _PLACEHOLDER.sub(lambda found: escaped[int(found[1])], self.body_html),
+        )
+
+
+def stamp(kind: str, context: dict[str, Any]) -> Stamp:
+    """`kind` (a template pair under templates/email/) rendered with `context`, once per app
+    for all equal contexts: placeholders from `Values` included, so the shape is the context."""
+    kept = current_app.extensions.setdefault(_EXTENSION_KEY, {})
+    key = (kind, _frozen(context))
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= _KEPT:
+            kept.pop(next(iter(kept)))  # the oldest
+        found = kept[key] = Stamp(kind, *render_email(kind, context))
+    return found
+
+
+_PLAIN = (str, int, float, bool, Decimal, date, datetime, type(None))
+
+
+def _frozen(value: Any) -> Any:
+    """`value` as a key: lists and dicts as tuples. An object compared by identity (a model row)
+    would make every context new, and the stamps useless: refused."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((name, _frozen(item)) for name, item in sorted(value.items()))
+    if dataclasses.is_dataclass(value) and value.__dataclass_params__.frozen:
+        return value
+    raise TypeError(f"a stamped email's context cannot hold a {type(value).__name__}")
