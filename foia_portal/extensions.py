@@ -34,8 +34,18 @@ class Base(DeclarativeBase):
 # - synchronous=NORMAL, the setting SQLite recommends with WAL: the log is synced at checkpoints,
 #   not at every commit. The database cannot be corrupted; a power cut (not a crash of the
 #   process) may lose the last commits. FULL would cost one fsync per commit inside the write lock.
-# Writers take turns and checkpoint after their turn: core/sqlite_writes.py.
-SQLITE_PRAGMAS = ("busy_timeout=10000", "journal_mode=WAL", "synchronous=NORMAL")
+# - wal_autocheckpoint=4000: the log is copied into the database once it holds 4,000 pages
+#   (16 MB, within the first 4,096-frame segment of the log's index), not 1,000. Writers take
+#   turns (core/sqlite_writes.py) and a checkpoint runs inside the turn of the commit that set
+#   it off, so fewer, larger ones keep the others waiting less in all: submission benchmark
+#   0.077-0.082 of the ceiling at 1,000 pages, 0.085-0.086 at 4,000 (p99 41-45 ms), 0.086-0.088
+#   at 10,000 (p99 70 ms), 0.069-0.072 at 250.
+SQLITE_PRAGMAS = (
+    "busy_timeout=10000",
+    "journal_mode=WAL",
+    "synchronous=NORMAL",
+    "wal_autocheckpoint=4000",
+)
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

@@ -14,10 +14,11 @@ writer that did not take the file lock (the `sqlite3` shell, a write this module
 recognise) is waited for as before, through the busy handler.
 
 SQLite's own checkpoints are kept: the one run inside a COMMIT now runs inside that turn, and the
-other writers wait for it, as they did for SQLite's lock. Checkpointing by these connections
-instead, at the end of every hundredth turn or after it, did no better in the benchmark; after
-the turn, the log was never copied in full before the next writer began, so it was never
-started again from the top and grew without end.
+other writers wait for it, as they did for SQLite's lock (hence a larger `wal_autocheckpoint`,
+extensions.SQLITE_PRAGMAS). Checkpointing by these connections instead, at the end of every
+hundredth turn or after it, did no better in the benchmark; after the turn, the log was never
+copied in full before the next writer began, so it was never started again from the top and
+grew without end.
 
 Only file databases; PostgreSQL has row locks and needs none of this.
 """
