@@ -75,31 +75,32 @@ class Stamp:
         )
 
 
-def stamp(kind: str, context: dict[str, Any]) -> Stamp:
-    """`kind` (a template pair under templates/email/) rendered with `context`, once per app
-    for all equal contexts: placeholders from `Values` included, so the shape is the context."""
+def stamps(kinds: tuple[str, ...], context: dict[str, Any]) -> list[Stamp]:
+    """Each of `kinds` (template pairs under templates/email/) rendered with `context`, once per
+    app for all equal contexts: placeholders from `Values` included, so the shape is the context."""
     kept = current_app.extensions.setdefault(_EXTENSION_KEY, {})
-    key = (kind, _frozen(context))
+    key = (kinds, _frozen(context))
     found = kept.get(key)
     if found is None:
         if len(kept) >= _KEPT:
             kept.pop(next(iter(kept)))  # the oldest
-        found = kept[key] = Stamp(kind, *render_email(kind, context))
+        found = kept[key] = [Stamp(kind, *render_email(kind, context)) for kind in kinds]
     return found
 
 
-_PLAIN = (str, int, float, bool, Decimal, date, datetime, type(None))
+_PLAIN = frozenset((str, int, float, bool, Decimal, date, datetime, type(None)))
 
 
 def _frozen(value: Any) -> Any:
     """`value` as a key: lists and dicts as tuples. An object compared by identity (a model row)
     would make every context new, and the stamps useless: refused."""
-    if isinstance(value, _PLAIN):
+    kind = type(value)
+    if kind in _PLAIN:
         return value
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(item) for item in value)
-    if isinstance(value, dict):
-        return tuple((name, _frozen(item)) for name, item in sorted(value.items()))
+    if kind is list or kind is tuple:
+        return tuple(map(_frozen, value))
+    if kind is dict:
+        return tuple((name, _frozen(item)) for name, item in value.items())
     if dataclasses.is_dataclass(value) and value.__dataclass_params__.frozen:
         return value
-    raise TypeError(f"a stamped email's context cannot hold a {type(value).__name__}")
+    raise TypeError(f"a stamped email's context cannot hold a {kind.__name__}")

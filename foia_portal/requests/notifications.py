@@ -17,7 +17,7 @@ from foia_portal.core.deadlines import Deadline
 from foia_portal.core.formatting import long_date
 from foia_portal.core.vocabulary import CHANNEL_LABELS, FEE_CATEGORY_LABELS
 from foia_portal.mail.outbox import insert_emails, queue_email
-from foia_portal.mail.stamps import Values, stamp
+from foia_portal.mail.stamps import Values, stamps
 from foia_portal.mail.templates import email_environment
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.links import status_url
@@ -84,9 +84,7 @@ def request_context(
         "tracking_number": tracking_number,
         "requester_name": foia_request.requester.full_name,
         "organization": foia_request.requester.organization or "",
-        "description": do_truncate(
-            email_environment(), foia_request.description, 2000, end=" […]"
-        ),
+        "description": do_truncate(email_environment(), foia_request.description, 2000, end=" […]"),
         "summary": summary_rows(foia_request, fee_category_label, for_staff=False),
         "staff_summary": summary_rows(foia_request, fee_category_label, for_staff=True),
         "channel_label": CHANNEL_LABELS.get(foia_request.channel, foia_request.channel),
@@ -135,8 +133,9 @@ class ReceivedEmails:
         # Requests from FOIA.gov may come without a usable email (a postal requester).
         self._requester = foia_request.requester.email
         self._office = current_app.config.get("FOIA_OFFICE_EMAIL")
-        self._confirmation = stamp("requests/confirmation", context) if self._requester else None
-        self._notice = stamp("requests/staff_notice", context) if self._office else None
+        confirmation, notice = stamps(("requests/confirmation", "requests/staff_notice"), context)
+        self._confirmation = confirmation if self._requester else None
+        self._notice = notice if self._office else None
 
     def queue(self, foia_request, connection: sa.Connection | None = None) -> None:
         """Write both emails, with the stored request's number and status link, to the outbox
