@@ -13,6 +13,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from config import ProductionConfig, TestingConfig
 from foia_portal.core.logging import RedactingFilter, redact
@@ -166,3 +167,22 @@ def test_a_whole_journey_logs_nothing_secret_or_personal(
     for secret in secrets:
         assert secret not in ours, secret  # … without any of this
     assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", ours), "an email address was logged"
+
+
+def test_a_new_secret_key_signs_everyone_out_unless_the_old_one_is_a_fallback(app, client, officer):
+    # The session serializer is kept between requests (auth/session.py): it must follow the key.
+    def queue_status() -> int:
+        g.pop("_login_user", None)  # the test's app context (and `g`) outlives each request
+        return client.get("/staff/").status_code
+
+    assert login(client, officer).status_code == 303
+    assert queue_status() == 200
+    old_key = app.secret_key
+
+    app.config["SECRET_KEY"] = "a-new-secret-key-" + "9f3c" * 8
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert queue_status() == 200  # read with the old key
+
+    app.config["SECRET_KEY"] = "another-secret-key-" + "7a1e" * 8
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert queue_status() == 302  # neither key it was signed with

