@@ -150,15 +150,19 @@ def _join_session(foia_request: FoiaRequest) -> None:
     session.add(foia_request)  # with its requester: persistent and clean, nothing to flush
 
 
+@functools.cache
+def _blank_row(table: sa.Table) -> dict[str, None]:
+    return {
+        column.key: None
+        for column in table.columns
+        if column.default is None and not column.primary_key
+    }
+
+
 def _all_columns(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:
     # Every column that has no default is given (None where unset): the statement's shape never
     # changes (one cached compilation), and the row comes back whole.
-    blank = {
-        column.key: None
-        for column in table.columns
-        if column.default is None and not column.primary_key and column.key not in values
-    }
-    return {**blank, **values}
+    return {**_blank_row(table), **values}
 
 
 @functools.lru_cache(maxsize=64)
