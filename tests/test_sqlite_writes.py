@@ -98,8 +98,8 @@ def test_a_second_connection_of_the_same_thread_is_refused_by_sqlite_not_hung(
     app, lock_path, monkeypatch
 ):
     # It cannot wait for the first (the same thread would have to end that turn): after the
-    # thread wait it goes on without the turn, and SQLite's busy timeout answers, as before.
-    monkeypatch.setattr(sqlite_writes, "THREAD_WAIT_SECONDS", 0.1)
+    # wait it goes on without the turn, and SQLite's busy timeout answers, as before.
+    monkeypatch.setattr(sqlite_writes, "WAIT_SECONDS", 0.1)
     add_category("Fees")
     with db.engine.connect() as second:
         second.exec_driver_sql("PRAGMA busy_timeout = 100")
@@ -108,3 +108,45 @@ def test_a_second_connection_of_the_same_thread_is_refused_by_sqlite_not_hung(
         second.rollback()
     db.session.commit()
     assert turn_is_free(lock_path)
+
+
+def test_a_writer_waits_for_a_turn_that_does_not_end_no_longer_than_the_busy_timeout(
+    app, lock_path, monkeypatch
+):
+    # A long transaction elsewhere (a CLI job, a migration) must not hold every writer forever.
+    monkeypatch.setattr(sqlite_writes, "WAIT_SECONDS", 0.2)
+    other_process = os.open(lock_path, os.O_RDWR)
+    fcntl.flock(other_process, fcntl.LOCK_EX)
+    try:
+        add_category("Fees")  # SQLite's own lock is free: it goes on without the turn
+        db.session.commit()
+    finally:
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+        os.close(other_process)
+    assert db.session.scalar(sa.select(FaqCategory.name)) == "Fees"
+
+
+def test_every_way_a_transaction_ends_ends_the_turn(lock_path):
+    connection = db.engine.raw_connection()
+    sqlite = connection.driver_connection
+    try:
+        sqlite.execute("/* a comment first */ UPDATE faq_category SET name = name")
+        assert not turn_is_free(lock_path)
+        sqlite.rollback()
+        assert turn_is_free(lock_path)
+
+        with sqlite:  # commits in C, past `commit()`
+            sqlite.execute("INSERT INTO faq_category (name, slug, position) VALUES ('A', 'a', 0)")
+            assert not turn_is_free(lock_path)
+        assert turn_is_free(lock_path)
+
+        sqlite.executescript("UPDATE faq_category SET position = 1;")
+        assert turn_is_free(lock_path)
+
+        sqlite.isolation_level = None  # autocommit: each write is over when it has run
+        sqlite.execute("UPDATE faq_category SET position = 2")
+        assert turn_is_free(lock_path)
+    finally:
+        sqlite.isolation_level = ""
+        connection.close()
+    db.engine.dispose()

@@ -1,4 +1,4 @@
-"""SQLite writers take turns through a file lock: the next one is let in the moment it is free.
+"""SQLite writers take turns through a file lock: the next one goes on as soon as it is free.
 
 SQLite lets one connection write at a time. One that finds the write lock taken does not wait
 for it to be let go: SQLite's busy handler sleeps 1 ms, then 2, 5, 10 … and tries again. A new
@@ -7,11 +7,13 @@ second slept a millisecond or more for a lock free long before, on nearly every 
 
 Every connection of the app's SQLite engine (`WriterTurnConnection`) therefore takes an
 exclusive `flock` on `<database>-writer` before its transaction's first write and lets go of it
-when the transaction ends (commit, rollback or close). A writer in another process waits in the
-kernel, which wakes it the moment the lock is let go; SQLite's own lock, taken right after, is
-then free. The file lock only spares the sleeps: SQLite's lock still guards the data, and a
-writer that did not take the file lock (the `sqlite3` shell, a write this module does not
-recognise) is waited for as before, through the busy handler.
+when the transaction ends. A writer that finds the turn taken tries again 50 µs later, then
+100, 200 µs … at most 0.5 ms apart (flock cannot wait with a timeout), for up to the busy
+timeout, 10 s; SQLite's own lock, taken right after the turn, is then free. The file lock only
+spares the sleeps: SQLite's lock still guards the data, a writer that waited 10 s goes on without
+the turn (and gets "database is locked" from SQLite if the lock is still held, as before), and a
+writer that did not take the file lock (the `sqlite3` shell) is waited for through the busy
+handler.
 
 SQLite's own checkpoints are kept: the one run inside a COMMIT now runs inside that turn, and the
 other writers wait for it, as they did for SQLite's lock (hence a larger `wal_autocheckpoint`,
@@ -30,15 +32,22 @@ import os
 import re
 import sqlite3
 import threading
+import time
 import weakref
 
-# Python's sqlite3 begins a transaction before these, and SQLite takes its write lock for them.
-_WRITE = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
-# A thread waits this long for another thread of its process to end its turn (the same as
-# SQLite's busy timeout, extensions.SQLITE_PRAGMAS); after that it goes on without the file lock
-# and SQLite's own lock decides, as it would have. The wait between processes has no timeout:
-# a turn always ends, at the latest when its process exits.
-THREAD_WAIT_SECONDS = 10.0
+# Python's sqlite3 begins a transaction before these (after any leading comments), and SQLite
+# takes its write lock for them.
+_WRITE = re.compile(
+    r"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*(?:INSERT|UPDATE|DELETE|REPLACE)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+# How long a writer waits for its turn: SQLite's busy timeout (extensions.SQLITE_PRAGMAS). After
+# that it goes on without the turn and SQLite's own lock decides, as it would have: a writer
+# held up by a long transaction (a CLI job, a migration) gets "database is locked", as before.
+WAIT_SECONDS = 10.0
+# flock cannot wait with a timeout: the wait is tries, 50 µs apart at first, then up to 0.5 ms.
+# A turn is held a few hundred microseconds; SQLite's busy handler sleeps 1, 2, 5 … ms.
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.00005, 0.0005
 
 
 class _WriterTurns:
@@ -50,14 +59,25 @@ class _WriterTurns:
         self.threads = threading.Lock()
 
     def take(self) -> bool:
-        if not self.threads.acquire(timeout=THREAD_WAIT_SECONDS):
+        """Wait for the turn; False when it did not come within `WAIT_SECONDS`."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        if not self.threads.acquire(timeout=WAIT_SECONDS):
             return False  # e.g. a second connection of the same thread: SQLite decides
         try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            pause = _FIRST_PAUSE
+            while True:
+                try:
+                    fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return True
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        self.threads.release()
+                        return False
+                    time.sleep(pause)
+                    pause = min(pause * 2, _LONGEST_PAUSE)
         except BaseException:
             self.threads.release()
             raise
-        return True
 
     def give_back(self) -> None:
         fcntl.flock(self.fd, fcntl.LOCK_UN)
@@ -75,33 +95,51 @@ def _turns_for(path: str) -> _WriterTurns:
     turns = _turns.get(key)
     if turns is None:
         with _turns_lock:
-            turns = _turns.setdefault(key, _WriterTurns(path))
+            turns = _turns.get(key)
+            if turns is None:
+                turns = _turns[key] = _WriterTurns(path)
     return turns
 
 
 class _Cursor(sqlite3.Cursor):
     def execute(self, sql, *parameters):
         self.connection._before(sql)
-        return super().execute(sql, *parameters)
+        try:
+            return super().execute(sql, *parameters)
+        finally:
+            self.connection._after()
 
     def executemany(self, sql, *parameters):
         self.connection._before(sql)
-        return super().executemany(sql, *parameters)
+        try:
+            return super().executemany(sql, *parameters)
+        finally:
+            self.connection._after()
+
+    def executescript(self, script):
+        self.connection._before_script()
+        try:
+            return super().executescript(script)
+        finally:
+            self.connection._after()
 
 
 class _Turn:
-    """Whether one connection has the turn; kept apart so that the connection's finalizer can
-    read it after the connection is gone."""
+    """Whether one connection has the turn, or has given up waiting for it in this transaction;
+    kept apart so that the connection's finalizer can read it after the connection is gone."""
 
     def __init__(self, turns: _WriterTurns):
         self.turns = turns
         self.held = False
+        self.missed = False  # waited WAIT_SECONDS already: not again in this transaction
 
     def take(self) -> None:
-        if not self.held:
+        if not self.held and not self.missed:
             self.held = self.turns.take()
+            self.missed = not self.held
 
     def end(self) -> None:
+        self.missed = False
         if self.held:
             self.held = False
             self.turns.give_back()
@@ -111,7 +149,9 @@ class WriterTurnConnection(sqlite3.Connection):
     """A sqlite3 connection that writes in turn with the app's other connections (see above).
 
     Given to the engine as `connect_args={"factory": WriterTurnConnection}`, with `start_turns`
-    called on connect; SQLAlchemy then runs every statement through `_Cursor`.
+    called on connect; SQLAlchemy then runs every statement through `_Cursor`. However a
+    transaction ends (`commit`, `rollback`, `close`, a `with` block, a script, a statement
+    outside any transaction), the turn ends with it.
     """
 
     _turn: _Turn | None = None
@@ -130,12 +170,41 @@ class WriterTurnConnection(sqlite3.Connection):
 
     def execute(self, sql, *parameters):
         self._before(sql)
-        return super().execute(sql, *parameters)
+        try:
+            return super().execute(sql, *parameters)
+        finally:
+            self._after()
+
+    def executemany(self, sql, *parameters):
+        self._before(sql)
+        try:
+            return super().executemany(sql, *parameters)
+        finally:
+            self._after()
+
+    def executescript(self, script):
+        self._before_script()
+        try:
+            return super().executescript(script)
+        finally:
+            self._after()
+
+    def _before_script(self) -> None:
+        # A script commits what is pending, then runs as it is: a turn for all of it.
+        if self._turn is not None:
+            self._turn.take()
 
     def _before(self, sql: str) -> None:
         turn = self._turn
         if turn is not None and not turn.held and _WRITE.match(sql):
             turn.take()
+
+    def _after(self) -> None:
+        # A write outside a transaction (autocommit, or one that failed before beginning) is
+        # over as soon as it ran.
+        turn = self._turn
+        if turn is not None and turn.held and not self.in_transaction:
+            turn.end()
 
     def _end_turn(self) -> None:
         if self._turn is not None:
@@ -158,3 +227,9 @@ class WriterTurnConnection(sqlite3.Connection):
             super().close()
         finally:
             self._end_turn()
+
+    def __exit__(self, *exc):
+        try:
+            return super().__exit__(*exc)
+        finally:
+            self._after()
