@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import secrets
+import threading
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,7 @@ _TOKEN = secrets.token_hex(8)
 _PLACEHOLDER = re.compile(rf"stamp{_TOKEN}n(\d+)n")
 _EXTENSION_KEY = "foia_portal.email_stamps"
 _KEPT = 256  # shapes kept per app: a day brings a handful
+_KEEPING = threading.Lock()
 
 
 class Values:
@@ -82,9 +84,11 @@ def stamps(kinds: tuple[str, ...], context: dict[str, Any]) -> list[Stamp]:
     key = (kinds, _frozen(context))
     found = kept.get(key)
     if found is None:
-        if len(kept) >= _KEPT:
-            kept.pop(next(iter(kept)))  # the oldest
-        found = kept[key] = [Stamp(kind, *render_email(kind, context)) for kind in kinds]
+        found = [Stamp(kind, *render_email(kind, context)) for kind in kinds]
+        with _KEEPING:  # threads may read meanwhile; they only change it here
+            if len(kept) >= _KEPT:
+                kept.pop(next(iter(kept)))  # the oldest
+            kept[key] = found
     return found
 
 
@@ -92,11 +96,14 @@ _PLAIN = frozenset((str, int, float, bool, Decimal, date, datetime, type(None)))
 
 
 def _frozen(value: Any) -> Any:
-    """`value` as a key: lists and dicts as tuples. An object compared by identity (a model row)
-    would make every context new, and the stamps useless: refused."""
+    """`value` as a key: lists and dicts as tuples, and values that are equal but print
+    differently (1, True, 1.0, Decimal("1.00")) told apart by their type. An object compared by
+    identity (a model row) would make every context new, and the stamps useless: refused."""
     kind = type(value)
-    if kind in _PLAIN:
+    if kind is str:
         return value
+    if kind in _PLAIN:
+        return kind, value
     if kind is list or kind is tuple:
         return tuple(map(_frozen, value))
     if kind is dict:
