@@ -28,12 +28,14 @@ Only file databases; PostgreSQL has row locks and needs none of this.
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import re
 import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Callable
 
 # Python's sqlite3 begins a transaction before these (after any leading comments), and SQLite
 # takes its write lock for them.
@@ -101,27 +103,28 @@ def _turns_for(path: str) -> _WriterTurns:
     return turns
 
 
+def _in_turn(run: Callable) -> Callable:
+    """A statement-running method of a connection or cursor, `run`, in turn: the turn is taken
+    before a write (before any script: it commits what is pending and may write) and ended
+    after a statement that leaves no transaction open (autocommit, a failed first write)."""
+    script = run.__name__ == "executescript"
+
+    @functools.wraps(run)
+    def in_turn(self, sql, *parameters):
+        connection = self.connection if isinstance(self, sqlite3.Cursor) else self
+        connection._before(sql, script)
+        try:
+            return run(self, sql, *parameters)
+        finally:
+            connection._after()
+
+    return in_turn
+
+
 class _Cursor(sqlite3.Cursor):
-    def execute(self, sql, *parameters):
-        self.connection._before(sql)
-        try:
-            return super().execute(sql, *parameters)
-        finally:
-            self.connection._after()
-
-    def executemany(self, sql, *parameters):
-        self.connection._before(sql)
-        try:
-            return super().executemany(sql, *parameters)
-        finally:
-            self.connection._after()
-
-    def executescript(self, script):
-        self.connection._before_script()
-        try:
-            return super().executescript(script)
-        finally:
-            self.connection._after()
+    execute = _in_turn(sqlite3.Cursor.execute)
+    executemany = _in_turn(sqlite3.Cursor.executemany)
+    executescript = _in_turn(sqlite3.Cursor.executescript)
 
 
 class _Turn:
@@ -134,7 +137,7 @@ class _Turn:
         self.missed = False  # waited WAIT_SECONDS already: not again in this transaction
 
     def take(self) -> None:
-        if not self.held and not self.missed:
+        if not self.missed:
             self.held = self.turns.take()
             self.missed = not self.held
 
@@ -168,35 +171,14 @@ class WriterTurnConnection(sqlite3.Connection):
     def cursor(self, factory=_Cursor):
         return super().cursor(factory)
 
-    def execute(self, sql, *parameters):
-        self._before(sql)
-        try:
-            return super().execute(sql, *parameters)
-        finally:
-            self._after()
+    # Connection.execute and its kind make a plain cursor of their own, past `cursor()`.
+    execute = _in_turn(sqlite3.Connection.execute)
+    executemany = _in_turn(sqlite3.Connection.executemany)
+    executescript = _in_turn(sqlite3.Connection.executescript)
 
-    def executemany(self, sql, *parameters):
-        self._before(sql)
-        try:
-            return super().executemany(sql, *parameters)
-        finally:
-            self._after()
-
-    def executescript(self, script):
-        self._before_script()
-        try:
-            return super().executescript(script)
-        finally:
-            self._after()
-
-    def _before_script(self) -> None:
-        # A script commits what is pending, then runs as it is: a turn for all of it.
-        if self._turn is not None:
-            self._turn.take()
-
-    def _before(self, sql: str) -> None:
+    def _before(self, sql: str, script: bool = False) -> None:
         turn = self._turn
-        if turn is not None and not turn.held and _WRITE.match(sql):
+        if turn is not None and not turn.held and (script or _WRITE.match(sql)):
             turn.take()
 
     def _after(self) -> None:
