@@ -44,15 +44,16 @@ class Values:
 
     def stamp(self, value: str) -> str:
         """A placeholder for `value`, or `value` itself when empty (then part of the shape)."""
-        if not value:
-            return value
-        self.values.append(value)
-        return f"stamp{_TOKEN}n{len(self.values) - 1}n"
+        return self._placeholder(value) if value else value
 
     def later(self) -> tuple[int, str]:
         """A placeholder for a value known only later: its index (for `set`) and the text."""
-        self.values.append("")
-        return len(self.values) - 1, f"stamp{_TOKEN}n{len(self.values) - 1}n"
+        placeholder = self._placeholder("")
+        return len(self.values) - 1, placeholder
+
+    def _placeholder(self, value: str) -> str:
+        self.values.append(value)
+        return f"stamp{_TOKEN}n{len(self.values) - 1}n"  # what _PLACEHOLDER finds
 
     def set(self, index: int, value: str) -> None:
         self.values[index] = value
