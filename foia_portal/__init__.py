@@ -39,10 +39,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from foia_portal import models  # noqa: F401  (every table known to Alembic)
     from foia_portal.auth.session import init_login_manager
-    from foia_portal.extensions import csrf, db, limiter, mail, migrate
+    from foia_portal.extensions import csrf, db, limiter, mail
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -87,7 +86,8 @@ def register_commands(app: Flask) -> None:
     from foia_portal.auth.cli import users_cli
     from foia_portal.faq.cli import faq_cli
     from foia_portal.mail.cli import outbox_cli
+    from foia_portal.migrations import migration_commands
     from foia_portal.reports.cli import report_cli
 
-    for group in (users_cli, faq_cli, outbox_cli, report_cli):
+    for group in (users_cli, faq_cli, outbox_cli, report_cli, migration_commands):
         app.cli.add_command(group)

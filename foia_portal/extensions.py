@@ -4,7 +4,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event, make_url
@@ -74,7 +73,6 @@ class PortalSQLAlchemy(SQLAlchemy):
 
 
 db = PortalSQLAlchemy(model_class=Base)
-migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from foia_portal import PROJECT_DIR
 from foia_portal.extensions import db
+from foia_portal.migrations import init_migrations
 from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,
@@ -19,7 +22,7 @@ from tests.conftest import (
     upgrade_database,
 )
 
-ENV_PATH = Path(__file__).resolve().parent.parent / "migrations" / "env.py"
+ENV_PATH = PROJECT_DIR / "migrations" / "env.py"
 
 
 def include_object():
@@ -40,6 +43,41 @@ def test_upgrade_on_an_empty_database_gives_exactly_the_models_schema(app):
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_flask_db_runs_flask_migrate_commands_loaded_on_first_use(app, runner):
+    def stamped():
+        with db.engine.connect() as connection:
+            return connection.scalars(sa.text("SELECT version_num FROM alembic_version")).all()
+
+    [head] = stamped()
+    try:
+        result = runner.invoke(args=["db", "stamp", "base"])
+        assert result.exit_code == 0, result.output
+        assert stamped() == []
+    finally:
+        # The group's own options reach Flask-Migrate too.
+        directory = str(PROJECT_DIR / "migrations")
+        result = runner.invoke(args=["db", "--directory", directory, "stamp", "head"])
+    assert result.exit_code == 0, result.output
+    assert stamped() == [head]
+    assert "upgrade" in runner.invoke(args=["db", "--help"]).output
+
+
+def test_a_web_app_does_not_load_alembic():
+    # Alembic, Mako and Pygments would cost every web worker 11 MB (foia_portal/migrations.py).
+    code = (
+        "import sys\n"
+        "from foia_portal import create_app\n"
+        "from config import TestingConfig\n"
+        "app = create_app(TestingConfig)\n"
+        "app.test_client().get('/foia/request')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'flask_migrate', 'mako'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_partial_indexes_keep_their_conditions_in_the_migrated_database(app):
@@ -87,6 +125,7 @@ def test_every_migration_downgrades_and_upgrades_again(database_url, tmp_path):
     try:
         upgrade_database(url, tmp_path)
         app = create_app(make_test_config(url, tmp_path))
+        init_migrations(app)
         with app.app_context():
             downgrade(revision="base")
             tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}

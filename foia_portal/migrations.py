@@ -1,0 +1,38 @@
+"""Flask-Migrate, bound to an app only where migrations run.
+
+Flask-Migrate imports Alembic, and Alembic imports Mako and Pygments: 11 MB in every process
+that loads them, which a web worker never uses (docs/performance.md, fix 33). So create_app()
+registers `flask db` as a group that binds Flask-Migrate when one of its commands is looked up,
+and code that runs migrations in process (the tests, the benchmark) calls `init_migrations`.
+"""
+
+import click
+from flask import Flask
+from flask.cli import ScriptInfo
+
+from foia_portal import PROJECT_DIR
+
+
+def init_migrations(app: Flask) -> None:
+    """Bind Flask-Migrate to `app`, once: what `flask_migrate.upgrade()` and the rest need."""
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+
+    from foia_portal.extensions import db
+
+    Migrate(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+
+
+class _MigrationCommands(click.Group):
+    """Stands in for Flask-Migrate's `db` group until `flask db …` runs, then hands over to it."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        app = (parent or click.Context(self)).ensure_object(ScriptInfo).load_app()
+        init_migrations(app)
+        from flask_migrate.cli import db
+
+        return db.make_context(info_name, args, parent=parent, **extra)
+
+
+migration_commands = _MigrationCommands("db", help="Perform database migrations.")
