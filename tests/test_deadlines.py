@@ -1,11 +1,15 @@
 """The statutory clock, checked against worked examples and with hypothesis."""
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from foia_portal import PROJECT_DIR
+from foia_portal.core import deadlines
 from foia_portal.core.deadlines import (
     EASTERN,
     Pause,
@@ -45,6 +49,43 @@ def eastern(*args) -> datetime:
 def test_federal_holidays_include_observed_dates(day, holiday):
     assert federal_holiday(day) == holiday
     assert not is_business_day(day)
+
+
+@pytest.mark.parametrize(
+    ("day", "holiday"),
+    [
+        # Before the Monday holidays (1971): Washington's Birthday on 22 February.
+        (date(1968, 2, 22), "Washington's Birthday"),
+        # 1971-1977: Veterans Day on the fourth Monday of October.
+        (date(1975, 10, 27), "Veterans Day"),
+        (date(2021, 6, 18), "Juneteenth National Independence Day (observed)"),
+    ],
+)
+def test_federal_holidays_follow_the_law_of_their_year(day, holiday):
+    assert federal_holiday(day) == holiday
+
+
+def test_the_holiday_rules_match_the_holidays_package_every_year_it_covers():
+    import holidays
+
+    for year in range(deadlines.MONDAY_HOLIDAYS_SINCE, 2101):
+        package = holidays.country_holidays("US", years=year, observed=True)
+        assert deadlines._section_6103(year) == dict(package), year
+
+
+def test_working_out_a_deadline_does_not_load_every_countrys_holidays():
+    # The `holidays` package loads its 280 countries together: 6 MB in each web worker.
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from foia_portal.core.deadlines import compute_deadline\n"
+        "compute_deadline(date(2026, 6, 15))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('holidays')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_day_after_thanksgiving_is_a_business_day():

@@ -21,8 +21,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 EASTERN = ZoneInfo("America/New_York")
 RESPONSE_BUSINESS_DAYS = 20
 EXTENSION_BUSINESS_DAYS = 10
@@ -30,10 +28,71 @@ EXPEDITED_DECISION_CALENDAR_DAYS = 10
 BUSINESS_DAY_ENDS_HOUR = 17
 
 
+# The legal public holidays of 5 U.S.C. § 6103(a) as they have stood since the Uniform Monday
+# Holiday Act took effect in 1971, with the days off in lieu of E.O. 11582: a Saturday holiday
+# is observed the Friday before, a Sunday one the Monday after. The `holidays` package knows the
+# same and the earlier history, but loading it loads every country's rules, 6 MB in each worker
+# (docs/performance.md, fix 35); so the years requests are filed in are worked out here, the
+# package answers for earlier ones, and a test compares the two year by year.
+MONDAY_HOLIDAYS_SINCE = 1971
+MONDAY, THURSDAY = 0, 3
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _last_weekday(year: int, month: int, weekday: int) -> date:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    last = following - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _section_6103(year: int) -> dict[date, str]:
+    """The holidays of `year` and the days they are observed on (named "… (observed)")."""
+    observed_when_weekend = {
+        date(year, 1, 1): "New Year's Day",
+        date(year, 7, 4): "Independence Day",
+        date(year, 12, 25): "Christmas Day",
+    }
+    if year >= 2021:
+        observed_when_weekend[date(year, 6, 19)] = "Juneteenth National Independence Day"
+    if year > 1977:
+        observed_when_weekend[date(year, 11, 11)] = "Veterans Day"
+    on_a_weekday = {
+        _nth_weekday(year, 2, MONDAY, 3): "Washington's Birthday",
+        _last_weekday(year, 5, MONDAY): "Memorial Day",
+        _nth_weekday(year, 9, MONDAY, 1): "Labor Day",
+        _nth_weekday(year, 10, MONDAY, 2): "Columbus Day",
+        _nth_weekday(year, 11, THURSDAY, 4): "Thanksgiving Day",
+    }
+    if year >= 1986:
+        on_a_weekday[_nth_weekday(year, 1, MONDAY, 3)] = "Martin Luther King Jr. Day"
+    if year <= 1977:
+        on_a_weekday[_nth_weekday(year, 10, MONDAY, 4)] = "Veterans Day"
+
+    days = {**observed_when_weekend, **on_a_weekday}
+    # Next year's New Year's Day on a Saturday is observed on 31 December of this one.
+    observed_when_weekend[date(year + 1, 1, 1)] = "New Year's Day"
+    for day, name in observed_when_weekend.items():
+        if day.weekday() == 5:
+            off = day - timedelta(days=1)
+        elif day.weekday() == 6:
+            off = day + timedelta(days=1)
+        else:
+            continue
+        if off.year == year:
+            days[off] = f"{name} (observed)"
+    return days
+
+
 @lru_cache(maxsize=64)
 def _holidays_for_year(year: int) -> dict[date, str]:
-    # Federal holidays with observed dates (a Saturday holiday is observed the Friday before,
-    # a Sunday holiday the Monday after); 5 U.S.C. § 6103.
+    if year >= MONDAY_HOLIDAYS_SINCE:
+        return _section_6103(year)
+    import holidays
+
     return dict(holidays.country_holidays("US", years=year, observed=True))
 
 
