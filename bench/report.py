@@ -20,13 +20,18 @@ class Target:
     max_p99_ms: float
     min_ratio_postgresql: float | None = None
 
+    def applies_to(self, database: str) -> bool:
+        """Issue 9's speed targets are SQLite's unless it names one for PostgreSQL."""
+        return database != "postgresql" or self.min_ratio_postgresql is not None
+
     def ratio_for(self, database: str) -> float:
         if database == "postgresql" and self.min_ratio_postgresql is not None:
             return self.min_ratio_postgresql
         return self.min_ratio
 
 
-# Issue 9, "Targets" (2 workers, SQLite unless noted).
+# Issue 9, "Targets" (2 workers, SQLite unless noted). On PostgreSQL a page without its own
+# target is shown against SQLite's for reference; its errors and lost submissions still count.
 TARGETS: dict[str, Target] = {
     "faq_article": Target(0.40, 50),
     "faq_search": Target(0.30, 60, min_ratio_postgresql=0.25),
@@ -35,6 +40,7 @@ TARGETS: dict[str, Target] = {
     "staff_queue_page_200": Target(0.20, 100),
     "submission": Target(0.10, 200),
 }
+SQLITE_ONLY = "SQLite's target, for reference"
 ANNUAL_REPORT_MAX_SECONDS = 2.0
 WORKER_MEMORY_MAX_MB = 150.0
 QUEUE_GROWTH_MAX = 1.5  # p50 at the largest size ÷ p50 at the smallest
@@ -117,22 +123,30 @@ class BenchReport:
             target = TARGETS.get(figure.name)
             if target is None:
                 continue
+            applies = target.applies_to(self.database)
             problems = []
-            if figure.ratio is None or figure.ratio < target.ratio_for(self.database):
+            if applies and (figure.ratio is None or figure.ratio < target.ratio_for(self.database)):
                 problems.append(f"ratio < {target.ratio_for(self.database):.2f}")
-            if not figure.p99_ms < target.max_p99_ms:
+            if applies and not figure.p99_ms < target.max_p99_ms:
                 problems.append(f"p99 ≥ {target.max_p99_ms:.0f} ms")
             if figure.errors:
                 problems.append(f"{figure.errors} errors")
             if figure.name == "submission" and self.submissions and not self.submissions.get("ok"):
                 problems.append("not stored exactly once")
-            figure.verdict = "met" if not problems else "MISSED: " + ", ".join(problems)
+            if problems:
+                figure.verdict = "MISSED: " + ", ".join(problems)
+            else:
+                figure.verdict = "met" if applies else SQLITE_ONLY
 
     def verdicts(self) -> dict[str, bool]:
         """Every target of the issue that this run measured, met or not."""
-        results = {f.name: f.verdict == "met" for f in self.endpoints if f.name in TARGETS}
+        results = {
+            f.name: f.verdict == "met"
+            for f in self.endpoints
+            if f.name in TARGETS and f.verdict != SQLITE_ONLY
+        }
         for name in self.missing:
-            if name in TARGETS:
+            if name in TARGETS and TARGETS[name].applies_to(self.database):
                 results[name] = False
         if self.worker_memory_mb is not None:
             results["worker_memory"] = self.worker_memory_mb < WORKER_MEMORY_MAX_MB
@@ -246,11 +260,11 @@ def render(report: BenchReport) -> str:
         )
     for figure in report.endpoints:
         target = TARGETS.get(figure.name)
-        target_text = (
-            f"≥{target.ratio_for(report.database):.2f}, <{target.max_p99_ms:.0f}ms"
-            if target
-            else ""
-        )
+        target_text = ""
+        if target and target.applies_to(report.database):
+            target_text = f"≥{target.ratio_for(report.database):.2f}, <{target.max_p99_ms:.0f}ms"
+        elif target:
+            target_text = f"(≥{target.min_ratio:.2f}, <{target.max_p99_ms:.0f}ms)"
         ratio = "—" if figure.ratio is None else f"{figure.ratio:.2f}"
         ceiling = f"{figure.ceiling_rate or report.ceiling_rate:.0f}"
         lines.append(
@@ -325,6 +339,11 @@ def render(report: BenchReport) -> str:
         f"targets: {sum(verdicts.values())} of {len(verdicts)} met"
         + (f"; missed: {', '.join(missed)}" if missed else "")
     )
+    if any(figure.verdict == SQLITE_ONLY for figure in report.endpoints):
+        lines.append(
+            f"  (on {report.database} only FAQ search has a speed target of its own; the other"
+            " pages are shown against SQLite's, in brackets)"
+        )
     if report.seconds:
         lines.append(
             "time: "
