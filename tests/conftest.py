@@ -141,6 +141,7 @@ def app(database_url, tmp_path, config_overrides):
     # Flask-Limiter keeps its "storage is down" mark across init_app: after a test with Redis
     # unreachable, the next app would start on the in-memory fallback and switch back to its
     # own storage, with empty counters, at a moment that depends on the clock.
+    assert hasattr(limiter, "_storage_dead"), "Flask-Limiter changed: find its new flag"
     limiter._storage_dead = False
     app = create_app(make_test_config(database_url, tmp_path / "uploads", **config_overrides))
     with app.app_context():

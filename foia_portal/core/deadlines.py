@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,8 @@ BUSINESS_DAY_ENDS_HOUR = 17
 # is observed the Friday before, a Sunday one the Monday after. The `holidays` package knows the
 # same and the earlier history, but loading it loads every country's rules, 6 MB in each worker
 # (docs/performance.md, fix 35); so the years requests are filed in are worked out here, the
-# package answers for earlier ones, and a test compares the two year by year.
+# package answers for earlier ones, and a test compares the two for every year it covers
+# (1971-2100; it stops there, these rules do not).
 MONDAY_HOLIDAYS_SINCE = 1971
 MONDAY, THURSDAY = 0, 3
 
@@ -73,8 +74,9 @@ def _section_6103(year: int) -> dict[date, str]:
         on_a_weekday[_nth_weekday(year, 10, MONDAY, 4)] = "Veterans Day"
 
     days = {**observed_when_weekend, **on_a_weekday}
-    # Next year's New Year's Day on a Saturday is observed on 31 December of this one.
-    observed_when_weekend[date(year + 1, 1, 1)] = "New Year's Day"
+    if year < MAXYEAR:
+        # Next year's New Year's Day on a Saturday is observed on 31 December of this one.
+        observed_when_weekend[date(year + 1, 1, 1)] = "New Year's Day"
     for day, name in observed_when_weekend.items():
         if day.weekday() == 5:
             off = day - timedelta(days=1)
@@ -98,8 +100,8 @@ def _holidays_for_year(year: int) -> dict[date, str]:
 
 def federal_holiday(day: date) -> str | None:
     """The name of the federal holiday observed on `day`, or None."""
-    # A holiday observed on 31 December belongs to the next year's New Year's Day.
-    return _holidays_for_year(day.year).get(day) or _holidays_for_year(day.year + 1).get(day)
+    # A 31 December observed for the next New Year's Day is in its own year's table.
+    return _holidays_for_year(day.year).get(day)
 
 
 def is_business_day(day: date) -> bool:
@@ -139,9 +141,9 @@ def business_days_between(start: date, end: date) -> int:
 def _weekday_holidays_in(start: date, end: date) -> int:
     """How many federal holidays fall on weekdays after `start` up to and including `end`."""
     found = set()
-    for year in range(start.year, end.year + 2):  # a 31 December can belong to the next year
+    for year in range(start.year, end.year + 1):
         for day in _holidays_for_year(year):
-            if start < day <= end and day.weekday() < 5 and federal_holiday(day):
+            if start < day <= end and day.weekday() < 5:
                 found.add(day)
     return len(found)
 
