@@ -15,6 +15,7 @@ One module answers every deadline question, for pages, emails, the API, the queu
 
 from __future__ import annotations
 
+from calendar import MONDAY, SATURDAY, SUNDAY, THURSDAY, monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import MAXYEAR, date, datetime, timedelta
@@ -36,7 +37,6 @@ BUSINESS_DAY_ENDS_HOUR = 17
 # package answers for earlier ones, and a test compares the two for every year it covers
 # (1971-2100; it stops there, these rules do not).
 MONDAY_HOLIDAYS_SINCE = 1971
-MONDAY, THURSDAY = 0, 3
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
@@ -45,8 +45,7 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
 
 
 def _last_weekday(year: int, month: int, weekday: int) -> date:
-    following = date(year + month // 12, month % 12 + 1, 1)
-    last = following - timedelta(days=1)
+    last = date(year, month, monthrange(year, month)[1])
     return last - timedelta(days=(last.weekday() - weekday) % 7)
 
 
@@ -78,9 +77,9 @@ def _section_6103(year: int) -> dict[date, str]:
         # Next year's New Year's Day on a Saturday is observed on 31 December of this one.
         observed_when_weekend[date(year + 1, 1, 1)] = "New Year's Day"
     for day, name in observed_when_weekend.items():
-        if day.weekday() == 5:
+        if day.weekday() == SATURDAY:
             off = day - timedelta(days=1)
-        elif day.weekday() == 6:
+        elif day.weekday() == SUNDAY:
             off = day + timedelta(days=1)
         else:
             continue
