@@ -209,3 +209,30 @@ def test_the_whole_request_form_works_from_the_keyboard_alone(page, smtp_server)
     assert str(foia_request.date_to) == "2022-12-31"
     assert foia_request.delivery_format == "electronic"
     db.session.rollback()
+
+
+def test_the_spam_trap_is_not_seen_not_focusable_and_not_announced(public_page):
+    page = public_page
+    page.open("/foia/request")
+    trap = page.find("input[name=website]")
+    assert not trap.is_displayed(), "the spam trap must be out of sight"
+    seen = page.driver.execute_script(
+        """
+        const input = arguments[0];
+        const box = input.getBoundingClientRect();
+        const label = document.querySelector(`label[for="${input.id}"]`);
+        return {
+          width: box.width, height: box.height, right: box.right, bottom: box.bottom,
+          tabIndex: input.tabIndex,
+          hidden: input.closest('[aria-hidden="true"]') !== null,
+          labelBox: label.getBoundingClientRect().width * label.getBoundingClientRect().height,
+        };
+        """,
+        trap,
+    )
+    # Off screen or one pixel at most, and its label with it.
+    assert seen["right"] <= 0 or (seen["width"] <= 1 and seen["height"] <= 1), seen
+    assert seen["labelBox"] <= 1 or seen["right"] <= 0, seen
+    assert seen["tabIndex"] == -1, "out of the tab order"
+    assert seen["hidden"], "hidden from screen readers (aria-hidden on its container)"
+    assert "Leave this field empty" not in page.text("main")
