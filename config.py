@@ -85,7 +85,11 @@ class Config:
     RATELIMIT_STATUS_LOOKUPS = os.environ.get(
         "RATELIMIT_STATUS_LOOKUPS", "10 per minute; 40 per hour"
     )
+    # Per address and account; RATELIMIT_LOGIN_ADDRESS caps one address over every account.
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "5 per minute; 20 per hour")
+    RATELIMIT_LOGIN_ADDRESS = os.environ.get(
+        "RATELIMIT_LOGIN_ADDRESS", "30 per minute; 200 per hour"
+    )
 
     # How many reverse proxies (load balancer, nginx) sit in front of gunicorn and set
     # X-Forwarded-For/-Proto/-Host. 0: none, the client's address is the socket's. Behind a proxy

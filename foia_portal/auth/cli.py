@@ -1,4 +1,4 @@
-"""`flask users …` commands: create staff accounts and issue API tokens."""
+"""`flask users …` commands: create staff accounts, reset passwords and issue API tokens."""
 
 from __future__ import annotations
 
@@ -71,3 +71,28 @@ def revoke_command(email: str) -> None:
     count = services.revoke_tokens(user)
     db.session.commit()
     click.echo(f"Revoked {count} token(s) of {user.email}.")
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def reset_password_command(email: str, password_stdin: bool) -> None:
+    """Set a staff member's password (prompted unless --password-stdin); ends the lockout and
+    signs them out everywhere."""
+    from foia_portal.auth import services
+    from foia_portal.extensions import db
+
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No staff account with the email {email}.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        services.reset_password(user, password)
+    except services.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Changed the password of {user.email}.")

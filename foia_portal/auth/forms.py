@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from foia_portal.auth.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from foia_portal.core.text import strip_text
@@ -28,6 +28,40 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX_LENGTH)],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Your work email address",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Enter your work email address."),
+            Email("Enter a valid email address, like name@example.gov."),
+            Length(max=254),
+        ],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description=f"At least {PASSWORD_MIN_LENGTH} characters.",
+        validators=[
+            DataRequired("Enter a new password."),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=PASSWORD_MAX_LENGTH,
+                message=f"Use a password of at least {PASSWORD_MIN_LENGTH} characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired("Type the new password again."),
+            EqualTo("password", "The two passwords do not match."),
+        ],
     )
 
 

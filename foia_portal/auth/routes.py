@@ -14,11 +14,13 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from foia_portal.auth import services
-from foia_portal.auth.forms import LoginForm
+from foia_portal.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from foia_portal.extensions import db, limiter
+from foia_portal.mail.outbox import send_after_commit
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -28,8 +30,29 @@ SIGN_IN_REFUSED = (
 )
 
 
+RESET_SENT = (
+    "If {email} belongs to an active staff account, we have sent it a link to choose a new "
+    "password. The link works once, within {minutes} minutes. Nothing arrived? Check the "
+    "address, or ask an administrator to reset your password."
+)
+RESET_LINK_INVALID = (
+    "This password reset link has expired or has already been used. Ask for a new one below."
+)
+
+
 def login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
+
+
+def login_address_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_ADDRESS"]
+
+
+def address_and_account() -> str:
+    """The sign-in budget is per address and account: colleagues behind one shared address
+    (an office's proxy) each keep their own, while one address is still capped overall."""
+    account = services.normalise_email(request.form.get("email", ""))[:254]
+    return f"{get_remote_address()}|{account}"
 
 
 def safe_next(target: str | None) -> str:
@@ -42,7 +65,8 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, key_func=address_and_account, methods=["POST"])
+@limiter.limit(login_address_limit, methods=["POST"])
 def login():
     """Sign in with email and password; repeated failures lock the account for a while."""
     if current_user.is_authenticated:
@@ -73,4 +97,55 @@ def logout():
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(login_limit, key_func=address_and_account, methods=["POST"])
+@limiter.limit(login_address_limit, methods=["POST"])
+def forgot_password():
+    """Ask for an emailed reset link; the answer is the same whether or not the address is known."""
+    form = ForgotPasswordForm()
+    if request.method == "GET":
+        return render_template(
+            "auth/forgot_password.html", form=form, reset_minutes=services.PASSWORD_RESET_MINUTES
+        )
+    if not form.validate():
+        return render_template(
+            "auth/forgot_password.html", form=form, reset_minutes=services.PASSWORD_RESET_MINUTES
+        ), 422
+    services.request_password_reset(
+        form.email.data,
+        lambda token: url_for("auth.reset_password", token=token, _external=True),
+    )
+    db.session.commit()
+    send_after_commit()
+    flash(
+        RESET_SENT.format(
+            email=services.normalise_email(form.email.data),
+            minutes=services.PASSWORD_RESET_MINUTES,
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(login_address_limit, methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password through an emailed link (single use, 30 minutes)."""
+    user = services.user_for_reset_token(token)
+    if user is None:
+        flash(RESET_LINK_INVALID, "error")
+        return redirect(url_for("auth.forgot_password"), code=303)
+    form = ResetPasswordForm()
+    if request.method == "GET":
+        return render_template("auth/reset_password.html", form=form, user=user)
+    if not form.validate():
+        return render_template("auth/reset_password.html", form=form, user=user), 422
+    services.reset_password(user, form.password.data)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Your password has been changed. Sign in with the new password.", "success")
     return redirect(url_for("auth.login"), code=303)

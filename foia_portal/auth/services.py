@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from foia_portal.auth.models import ApiToken, AuditEntry, StaffUser
@@ -27,6 +28,8 @@ PASSWORD_MAX_LENGTH = 256
 DEFAULT_MAX_FAILED_LOGINS = 5
 DEFAULT_LOCKOUT_MINUTES = 15
 TOKEN_PREFIX = "foia_"  # noqa: S105  (a public marker, not a secret)
+PASSWORD_RESET_MINUTES = 30
+_RESET_SALT = "staff-password-reset"
 
 
 @functools.cache
@@ -120,6 +123,74 @@ def set_password(user: StaffUser, password: str, actor: StaffUser | None = None)
     user.session_nonce = secrets.token_hex(8)  # signs the user out everywhere
     db.session.flush()
     audit(actor, "user.password", user.email)
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
+
+
+def _password_fingerprint(user: StaffUser) -> str:
+    # Part of the reset token: once the password changes the token no longer matches, so a
+    # link works once, and an older link dies when a newer one is used.
+    return hashlib.sha256(user.password_hash.encode("utf-8")).hexdigest()[:16]
+
+
+def password_reset_token(user: StaffUser) -> str:
+    """A signed token for the reset link: good for PASSWORD_RESET_MINUTES, and for one use."""
+    return _reset_serializer().dumps({"user": user.id, "password": _password_fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> StaffUser | None:
+    """The active user a reset token was made for; None if forged, expired or already used."""
+    try:
+        claims, issued_at = _reset_serializer().loads(token, return_timestamp=True)
+    except BadSignature:
+        return None
+    if utcnow() - issued_at > timedelta(minutes=PASSWORD_RESET_MINUTES):
+        return None
+    if not isinstance(claims, dict):
+        return None
+    user = db.session.get(StaffUser, claims.get("user"))
+    if user is None or not user.active:
+        return None
+    if not secrets.compare_digest(str(claims.get("password")), _password_fingerprint(user)):
+        return None
+    return user
+
+
+def request_password_reset(email: str, reset_url_for, actor: StaffUser | None = None) -> bool:
+    """Queue a reset link for an active account; False (and no email) for any other address.
+
+    `reset_url_for(token)` makes the absolute link. The caller shows the same page either way,
+    so the answer does not reveal which accounts exist.
+    """
+    from foia_portal.mail.outbox import queue_email
+
+    user = find_user(email)
+    if user is None or not user.active:
+        audit(actor, "password.reset_requested", normalise_email(email)[:120], sent=False)
+        return False
+    queue_email(
+        kind="auth/password_reset",
+        recipient=user.email,
+        subject=f"Reset your password – {current_app.config['AGENCY_NAME']} FOIA staff",
+        context={
+            "name": user.name,
+            "reset_url": reset_url_for(password_reset_token(user)),
+            "minutes": PASSWORD_RESET_MINUTES,
+            "agency_name": current_app.config["AGENCY_NAME"],
+        },
+    )
+    audit(actor, "password.reset_requested", user.email, sent=True)
+    return True
+
+
+def reset_password(user: StaffUser, password: str) -> None:
+    """Set the password chosen through a reset link; the lockout ends with it."""
+    set_password(user, password, actor=user)
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
 
 
 def change_role(user: StaffUser, role: str, actor: StaffUser) -> None:

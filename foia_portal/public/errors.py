@@ -49,12 +49,26 @@ MESSAGES = {
 }
 
 
+# Staff pages speak to staff: what was limited and what to do next.
+STAFF_MESSAGES = {
+    429: (
+        "Too many sign-in attempts",
+        "Too many attempts were made for this account from your network in a short time. Wait a "
+        'few minutes and try again. If you have forgotten your password, use "Forgot your '
+        'password?" on the sign-in page or ask an administrator to reset it: repeated wrong '
+        "passwords lock the account for a while.",
+    ),
+}
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
 def error_response(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, (str(code), detail or ""))
+    if request.path.startswith("/staff/") and code in STAFF_MESSAGES:
+        title, message = STAFF_MESSAGES[code]
     if wants_json():
         from foia_portal.api.errors import json_error_response
 

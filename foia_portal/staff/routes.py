@@ -404,12 +404,12 @@ def users():
 @bp.route("/users/<int:user_id>", methods=["POST"])
 @admin_required
 def user_update(user_id: int):
-    """Change one account: `operation` = role | deactivate | activate | token | revoke."""
+    """Change one account: `operation` = role | deactivate | activate | token | revoke | reset."""
     user = db.get_or_404(StaffUser, user_id)
     operation = request.form.get("operation", "")
     # CSRFProtect has already checked the token of every POST.
     form = UserChangeForm()
-    if operation not in ("role", "deactivate", "activate", "token", "revoke"):
+    if operation not in ("role", "deactivate", "activate", "token", "revoke", "reset"):
         return render_users(problem="Unknown change."), 422
     if operation == "role" and not form.validate():
         return render_users(problem="Choose a role: officer or admin."), 422
@@ -423,16 +423,31 @@ def user_update(user_id: int):
                 accounts.revoke_tokens(user, current_user)
         elif operation == "token":
             token = accounts.issue_api_token(user, current_user)
+        elif operation == "reset":
+            if not accounts.request_password_reset(
+                user.email,
+                lambda raw: url_for("auth.reset_password", token=raw, _external=True),
+                actor=current_user,
+            ):
+                raise accounts.AccountError("A deactivated account cannot reset its password.")
         else:
             accounts.revoke_tokens(user, current_user)
     except accounts.AccountError as error:
         db.session.rollback()
         return render_users(problem=str(error)), 409
     db.session.commit()
+    send_after_commit()
     if token is not None:
         # Shown once, in this response only: never flashed (the session cookie is not secret).
         return render_users(token=token, token_user=user)
-    flash(f"Saved the change to {user.email}.", "success")
+    if operation == "reset":
+        flash(
+            f"A password reset link was sent to {user.email}; it works once, within "
+            f"{accounts.PASSWORD_RESET_MINUTES} minutes.",
+            "success",
+        )
+    else:
+        flash(f"Saved the change to {user.email}.", "success")
     return redirect(url_for("staff.users"), code=303)
 
 
