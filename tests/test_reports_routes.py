@@ -15,7 +15,7 @@ from flask import render_template
 from foia_portal.core import deadlines
 from foia_portal.extensions import db
 from foia_portal.reports.services import current_fiscal_year, dashboard_figures
-from tests.fixtures.reports import make_request
+from tests.fixtures.reports import eastern, make_request
 from tests.fixtures.staff import login
 
 URL = "/staff/reports/annual"
@@ -171,10 +171,21 @@ def test_the_dashboard_partial_shows_this_months_figures(app):
         html = render_template("reports/_dashboard.html", dashboard=dashboard_figures(today))
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert f"{today:%B %Y} at a glance" in text
-    assert "1 received this month" in text
+    assert "1 received by law this month (next business day)" in text
     assert "1 past due today, of 1 open" in text
     assert "no request closed yet this month" in text
     assert 'href="/staff/reports/annual"' in html
+
+
+def test_the_dashboard_partial_names_filings_not_yet_received_by_law(app):
+    today = deadlines.today_eastern()
+    # Filed today after 17:00 Eastern: received by law the next business day.
+    make_request(deadlines.next_business_day(today), submitted_at=eastern(today, 18))
+    db.session.commit()
+    with app.test_request_context("/staff/"):
+        html = render_template("reports/_dashboard.html", dashboard=dashboard_figures(today))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "+ 1 filed, not yet received by law" in text
 
 
 def test_the_queue_page_carries_the_dashboard(signed_in):

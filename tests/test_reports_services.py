@@ -386,6 +386,35 @@ def test_dashboard_shows_this_month_backlog_and_median(app):
     assert figures.month_start == d(2026, 11, 1)
 
 
+def test_weekend_and_after_hours_filings_show_as_filed_not_yet_received(app):
+    saturday, friday = d(2026, 11, 21), d(2026, 11, 20)
+    monday = d(2026, 11, 23)
+    # Friday 6 p.m. and Saturday morning: both received by law on Monday the 23rd.
+    make_request(monday, submitted_at=eastern(friday, 18))
+    make_request(monday, submitted_at=eastern(saturday, 9))
+    make_request(d(2026, 11, 2))
+    db.session.commit()
+
+    figures = dashboard_figures(saturday)
+    assert (figures.received_this_month, figures.filed_not_yet_received) == (1, 2)
+    figures = dashboard_figures(monday)
+    assert (figures.received_this_month, figures.filed_not_yet_received) == (3, 0)
+
+    report = annual_report(2027, today=saturday)
+    assert (report.received, report.filed_not_yet_received) == (1, 2)
+    assert report.reconciles
+    assert annual_report(2027, today=friday).filed_not_yet_received == 1  # filed by Friday
+
+
+def test_a_year_end_weekend_filing_is_filed_in_one_year_and_received_in_the_next(app):
+    # Filed Tue 30 Sep 2025 (FY 2025) at 6 p.m., received by law Wed 1 Oct 2025 (FY 2026).
+    make_request(d(2025, 10, 1), submitted_at=eastern(d(2025, 9, 30), 18))
+    db.session.commit()
+    fy2025, fy2026 = annual_report(2025, today=TODAY), annual_report(2026, today=TODAY)
+    assert (fy2025.received, fy2025.filed_not_yet_received) == (0, 1)
+    assert (fy2026.received, fy2026.filed_not_yet_received) == (1, 0)
+
+
 def test_dashboard_of_a_quiet_month_has_no_median(app):
     figures = dashboard_figures(d(2026, 11, 2))
     assert figures.median_days_this_month is None

@@ -189,6 +189,9 @@ class AnnualReport:
     months: list[MonthFigures]
     faq: FaqFigures
     unknown_dispositions: int = 0  # closed without a known disposition; counted under "other"
+    # Filed by `as_of` but received by law after it (a weekend, holiday or after-hours filing is
+    # received the next business day): shown beside `received`, never counted in it.
+    filed_not_yet_received: int = 0
 
     @property
     def complete(self) -> bool:
@@ -536,6 +539,18 @@ def annual_report(fiscal_year: int, *, today: date | None = None) -> AnnualRepor
         ),
         faq=_faq_figures(start, as_of),
         unknown_dispositions=unknown,
+        filed_not_yet_received=_filed_not_yet_received(as_of),
+    )
+
+
+def _filed_not_yet_received(as_of: date) -> int:
+    """Requests that reached us by the end of `as_of` (Eastern) but are received by law later."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            COUNTED,
+            FoiaRequest.received_date > as_of,
+            FoiaRequest.submitted_at < _eastern_midnight_utc(as_of + timedelta(days=1)),
+        )
     )
 
 
@@ -1005,6 +1020,9 @@ class DashboardFigures:
     backlog: int
     median_days_this_month: float | None
     closed_counted: int = field(default=0)
+    # Filed on a weekend, a holiday or after 17:00 Eastern: received by law the next business
+    # day, so not yet in `received_this_month` although the queue lists them.
+    filed_not_yet_received: int = field(default=0)
 
     @property
     def net_change(self) -> int:
@@ -1021,11 +1039,12 @@ def dashboard_figures(today: date | None = None) -> DashboardFigures:
     """
     today = today or deadlines.today_eastern()
     month_start = today.replace(day=1)
-    received = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            COUNTED, FoiaRequest.received_date.between(month_start, today)
-        )
-    )
+    received, filed_not_yet_received = db.session.execute(
+        sa.select(
+            sa.func.count().filter(FoiaRequest.received_date <= today),
+            sa.func.count().filter(FoiaRequest.received_date > today),
+        ).where(COUNTED, FoiaRequest.received_date >= month_start)
+    ).one()
     # Open statuses listed (not "not closed") so that the (status, due_date) index serves.
     open_request = FoiaRequest.status.in_([str(s) for s in OPEN_STATUSES])
     running = FoiaRequest.status.in_([Status.RECEIVED, Status.IN_PROGRESS])
@@ -1046,6 +1065,7 @@ def dashboard_figures(today: date | None = None) -> DashboardFigures:
         backlog=backlog or 0,
         median_days_this_month=_median(closed_days),
         closed_counted=len(closed_days),
+        filed_not_yet_received=filed_not_yet_received or 0,
     )
 
 
