@@ -69,6 +69,17 @@ def test_the_page_shows_the_figures_that_reconcile(signed_in, small_year):
     assert "year to date" not in text
 
 
+def test_the_page_writes_dates_in_words_and_offers_secondary_download_buttons(
+    signed_in, small_year
+):
+    html = signed_in.get(URL + "?fy=2024").get_data(as_text=True)
+    assert "October 1, 2023 to September 30, 2024" in html
+    assert "(October 1, 2023)" in html and "Oct 1," not in html
+    downloads = re.findall(r'<a class="([^"]+)" href="[^"]+format=(?:csv|json)"', html)
+    assert downloads == ["usa-button usa-button--secondary"] * 2
+    assert '<div class="grid-container usa-section' in html  # the spacing of other pages
+
+
 def test_the_page_draws_four_accessible_charts_with_tables(signed_in, small_year):
     html = signed_in.get(URL + "?fy=2024").get_data(as_text=True)
     svgs = re.findall(r"<svg [^>]*class=\"portal-chart\".*?</svg>", html, flags=re.S)

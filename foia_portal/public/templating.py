@@ -8,7 +8,7 @@ from flask import Flask, request
 
 from foia_portal.core import vocabulary
 from foia_portal.core.deadlines import today_eastern
-from foia_portal.core.formatting import long_date, short_date
+from foia_portal.core.formatting import eastern_time, file_size, long_date, plain_date, short_date
 
 NONCE_KEY = "foia_portal.csp_nonce"
 
@@ -44,6 +44,9 @@ def init_templating(app: Flask) -> None:
     )
     app.jinja_env.filters["longdate"] = long_date
     app.jinja_env.filters["shortdate"] = short_date
+    app.jinja_env.filters["plaindate"] = plain_date
+    app.jinja_env.filters["easterntime"] = eastern_time
+    app.jinja_env.filters["filesize"] = file_size
 
     production = not app.debug and not app.testing and app.config.get("SESSION_COOKIE_SECURE")
     fixed_headers = FIXED_HEADERS + ((HSTS_HEADER,) if production else ())
