@@ -176,6 +176,7 @@ def test_staff_released_records_are_checked_the_same_way(app, client, officer, m
             "version": foia_request.version,
             "disposition": "full_grant",
             "message": "Here are your records.",
+            "confirm": "y",
             "released": [(io.BytesIO(PDF_BYTES), "records.png")],
         },
     )

@@ -41,6 +41,8 @@ def recent(make_request):
 def post_action(client, foia_request, action, **data):
     db.session.refresh(foia_request)
     data.setdefault("version", str(foia_request.version))
+    if action == "close":
+        data.setdefault("confirm", "y")  # the page's confirmation (test_staff_request_page.py)
     return client.post(
         f"/staff/requests/{foia_request.tracking_number}/actions/{action}", data=data
     )

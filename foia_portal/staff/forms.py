@@ -203,6 +203,9 @@ class CloseForm(ActionForm):
         description="Optional. PDF, PNG, JPEG, plain text or Word (DOCX), 20 MB each. The "
         "requester downloads them from their status page.",
     )
+    # The page's own safeguard (the API's caller confirms in its own way): closing emails the
+    # final response at once and cannot be undone by an officer.
+    confirm = BooleanField("I have checked the summary: close the request and send the response")
 
 
 class ReopenForm(ActionForm):
@@ -223,7 +226,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "close": CloseForm,
     "reopen": ReopenForm,
 }
-HTML_ONLY_FIELDS = {"released"}
+HTML_ONLY_FIELDS = {"released", "confirm"}
 
 
 def action_values(form: ActionForm) -> dict:
@@ -231,7 +234,7 @@ def action_values(form: ActionForm) -> dict:
     return {
         name: field.data
         for name, field in form._fields.items()
-        if name not in ("csrf_token", "version")
+        if name not in ("csrf_token", "version", "confirm")
     }
 
 

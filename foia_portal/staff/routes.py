@@ -32,6 +32,7 @@ from foia_portal.core import deadlines
 from foia_portal.core.page_cache import cached_page
 from foia_portal.core.tracking import normalise_tracking_number
 from foia_portal.core.types import utcnow
+from foia_portal.core.vocabulary import DISPOSITION_LABELS, TRACK_LABELS
 from foia_portal.core.workflow import ACTIONS, ActionNotAllowed, RoleNotAllowed, request_actions
 from foia_portal.extensions import db
 from foia_portal.faq import services as faq_services
@@ -45,6 +46,7 @@ from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
 from foia_portal.requests.uploads import check_uploaded_files, stored_path
 from foia_portal.staff import queue as queue_module
 from foia_portal.staff.forms import ACTION_FORMS, StaffEntryForm, action_values
+from foia_portal.staff.timeline import staff_timeline
 from foia_portal.staff.workflow import ActionInvalid, RequestChanged, perform_action
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -195,17 +197,19 @@ def render_request(foia_request: FoiaRequest, failed: tuple[str, object] | None 
         emails = messages_for_request(foia_request)
     except ImportError:  # the outbox module is optional for this page
         emails = []
+    staff = accounts.active_staff()
     return render_template(
         "staff/request.html",
         foia_request=foia_request,
         deadline=deadline,
         business_days_used=used,
         days_left=deadlines.business_days_left(deadline.due_date, today),
-        arrived_local=foia_request.submitted_at.astimezone(deadlines.EASTERN),
         today=today,
         actions=actions,
         action_forms=forms,
-        staff=accounts.active_staff(),
+        open_action=failed[0] if failed is not None else None,
+        staff=staff,
+        timeline=staff_timeline(foia_request, {person.id: person.name for person in staff}),
         emails=emails,
         active_nav="queue",
         **extra,
@@ -217,6 +221,34 @@ def render_request(foia_request: FoiaRequest, failed: tuple[str, object] | None 
 def request_detail(tracking_number: str):
     """Everything about one request: what was asked, the deadline explained, the timeline."""
     return render_request(load_request(tracking_number))
+
+
+CLOSE_NOT_CONFIRMED = (
+    "Check the summary of what will be sent, then tick the box to confirm closing the request."
+)
+
+
+def done_message(action: str, foia_request: FoiaRequest, values: dict) -> str:
+    """What a successful action did, as a sentence."""
+    track = TRACK_LABELS.get(foia_request.track or "", foia_request.track or "")
+    disposition = DISPOSITION_LABELS.get(foia_request.disposition or "", "")
+    assignee = foia_request.assignee
+    decision = (values.get("decision") or "").replace("_", " ")
+    messages = {
+        "acknowledge": f"Request acknowledged and placed on the {track.lower()} track.",
+        "assign": f"Request assigned to {assignee.name}." if assignee else "Request unassigned.",
+        "note": "Internal note added to the timeline.",
+        "request_info": "Question sent to the requester; the clock is stopped until they answer.",
+        "resume": "Processing resumed; the clock is running again.",
+        "extend": "Time extended by 10 business days; the requester has been told why.",
+        "set_estimate": "Estimated completion date saved and sent to the requester.",
+        "decide_expedited": f"Expedited processing {decision}; the requester has been told.",
+        "decide_fee_waiver": f"Fee waiver {decision}; the requester has been told.",
+        "close": f"Request closed as “{disposition}”; the final response is emailed to the "
+        "requester.",
+        "reopen": "Request reopened and back in progress.",
+    }
+    return messages.get(action, f"{ACTIONS[action].label}: done.")
 
 
 @bp.route("/requests/<tracking_number>/actions/<action>", methods=["POST"])
@@ -235,6 +267,9 @@ def request_action(tracking_number: str, action: str):
             form.released.errors = list(form.released.errors) + problems
             values_valid = False
         values["released"] = files
+        if not form.confirm.data:
+            form.confirm.errors = [*form.confirm.errors, CLOSE_NOT_CONFIRMED]
+            values_valid = False
     if not values_valid:
         # A stale or disallowed action says so first; field errors come after.
         try:
@@ -280,7 +315,7 @@ def request_action(tracking_number: str, action: str):
         stored.discard()
         raise
     send_after_commit()
-    flash(f"Done: {ACTIONS[action].label.lower()}.", "success")
+    flash(done_message(action, foia_request, values), "success")
     return redirect(url_for("staff.request_detail", tracking_number=tracking_number), code=303)
 
 
