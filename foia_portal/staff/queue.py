@@ -327,6 +327,7 @@ TABLE_COLUMNS = (
     Requester.last_name,
     Requester.email,
     StaffUser.name.label("assignee_name"),
+    StaffUser.email.label("assignee_email"),
 )
 
 
@@ -388,6 +389,7 @@ class TableRow:
     requester_name: str
     requester_email: str
     assignee_name: str | None
+    assignee_email: str | None
     days_left: int | None  # as QueueRow
     overdue: bool
 
@@ -413,6 +415,7 @@ def table_page(filters: QueueFilters) -> QueuePage:
                 f"{r.first_name} {r.last_name}".strip(),  # as Requester.full_name
                 r.email,
                 r.assignee_name,
+                r.assignee_email,
                 _business_days_left(r.due_date, today) if running else None,
                 running and r.due_date < today,
             )
