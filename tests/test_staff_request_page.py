@@ -3,6 +3,7 @@ disclosure), success messages as sentences, Eastern times, file sizes, and a con
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -16,8 +17,8 @@ def page_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+def text_of(markup: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
 
 
 @pytest.fixture
@@ -54,23 +55,23 @@ def test_success_messages_are_sentences(signed_in, make_request, officer):
 
 def test_only_the_actions_allowed_now_are_shown_each_behind_a_disclosure(signed_in, make_request):
     foia_request = make_request()
-    html = page_of(signed_in.get(f"/staff/requests/{foia_request.tracking_number}"))
+    markup = page_of(signed_in.get(f"/staff/requests/{foia_request.tracking_number}"))
     buttons = re.findall(r'<button type="button" class="usa-accordion__button" '
-                         r'aria-expanded="(\w+)" aria-controls="action-(\w+)"', html)  # fmt: skip
+                         r'aria-expanded="(\w+)" aria-controls="action-(\w+)"', markup)  # fmt: skip
     names = [name for _, name in buttons]
     assert "acknowledge" in names and "close" in names
     assert "resume" not in names and "extend" not in names and "reopen" not in names
     assert {expanded for expanded, _ in buttons} == {"false"}
-    assert 'class="usa-accordion usa-accordion--bordered"' in html
+    assert 'class="usa-accordion usa-accordion--bordered"' in markup
 
 
 def test_a_failed_action_is_reshown_open(signed_in, make_request):
     foia_request = make_request()
     response = act(signed_in, foia_request, "note", text="")
     assert response.status_code == 422
-    html = page_of(response)
-    assert 'aria-expanded="true" aria-controls="action-note"' in html
-    assert 'aria-expanded="false" aria-controls="action-acknowledge"' in html
+    markup = page_of(response)
+    assert 'aria-expanded="true" aria-controls="action-note"' in markup
+    assert 'aria-expanded="false" aria-controls="action-acknowledge"' in markup
 
 
 def test_the_timeline_is_in_words_never_codes(signed_in, make_request):
@@ -86,8 +87,8 @@ def test_the_timeline_is_in_words_never_codes(signed_in, make_request):
         message="Names withheld.",
         confirm="y",
     )
-    html = page_of(signed_in.get(f"/staff/requests/{foia_request.tracking_number}"))
-    timeline = text_of(html[html.index('id="timeline-heading"') :])
+    markup = page_of(signed_in.get(f"/staff/requests/{foia_request.tracking_number}"))
+    timeline = text_of(markup[markup.index('id="timeline-heading"') :])
     assert "Disposition: Partial grant / partial denial" in timeline
     assert "(b)(6) Personal privacy" in timeline
     assert "Unusual circumstance: Records at field facilities" in timeline
@@ -100,8 +101,8 @@ def test_the_timeline_is_in_words_never_codes(signed_in, make_request):
 
 def test_closing_needs_confirmation_and_shows_what_will_be_sent(signed_in, make_request):
     foia_request = make_request()
-    html = page_of(signed_in.get(f"/staff/requests/{foia_request.tracking_number}"))
-    summary = text_of(html[html.index('id="close-summary"') :])
+    markup = page_of(signed_in.get(f"/staff/requests/{foia_request.tracking_number}"))
+    summary = text_of(markup[markup.index('id="close-summary"') :])
     assert "What closing sends" in summary and "appeal within 90 days" in summary
     assert foia_request.requester.email in summary
 
@@ -137,5 +138,21 @@ def test_file_sizes_read_the_same_on_the_staff_and_public_pages(signed_in, make_
         confirm="y",
         released=(io.BytesIO(b"x" * 3000), "records.txt"),
     )
-    html = page_of(signed_in.get(f"/staff/requests/{foia_request.tracking_number}"))
-    assert "3 KB)" in html
+    markup = page_of(signed_in.get(f"/staff/requests/{foia_request.tracking_number}"))
+    assert "3 KB)" in markup
+
+
+def test_the_staff_entry_form_is_worded_for_staff(signed_in):
+    text = text_of(page_of(signed_in.get("/staff/requests/new")))
+    assert "The requester's email" in text and "The requester's first name" in text
+    assert "Describe the records you want" not in text
+    assert "I am asking for" not in text and "Which best describes you?" not in text
+
+
+def test_staff_entry_errors_speak_of_the_requester(signed_in):
+    response = signed_in.post("/staff/requests/new", data={"channel": "mail"})
+    assert response.status_code == 422
+    text = text_of(page_of(response))
+    assert "Enter the requester's email address." in text
+    assert "Enter the requester's first name." in text
+    assert "Enter your" not in text

@@ -246,6 +246,56 @@ def validate_action_json(action: str, payload: dict):
     return validate_json(form_class, payload, fields)
 
 
+# The request form speaks to the requester ("Your email"); staff entering a mailed request read
+# the same fields worded for them. (label, description) per field; "" keeps no description.
+STAFF_ENTRY_WORDING = {
+    "first_name": ("The requester's first name", None),
+    "last_name": ("The requester's last name", None),
+    "email": (
+        "The requester's email",
+        "The tracking number and every update go here. Leave it as the requester gave it.",
+    ),
+    "phone": ("The requester's phone number", "Optional."),
+    "organization": (
+        "The requester's organization",
+        "Optional. The news outlet, school, company or group they file for, if any.",
+    ),
+    "street": ("Street address", "Optional, but needed for paper copies."),
+    "description": (
+        "The records sought",
+        "As the requester wrote it. Type or paste the whole description; attach a scan below.",
+    ),
+    "date_from": ("Records from (date)", "Optional. The earliest date of the records sought."),
+    "date_to": ("Records to (date)", "Optional. The latest date of the records sought."),
+    "fee_category": (
+        "The requester's fee category",
+        "From the letter, or “All other requesters” when it does not say.",
+    ),
+    "fee_limit": (
+        "The most the requester agrees to pay, in US dollars",
+        "Optional. The office asks before charging more. Nothing is charged under $25.",
+    ),
+    "fee_waiver": ("The requester asks for a fee waiver", None),
+    "fee_waiver_reason": ("Why fees should be waived, as the requester explains", ""),
+    "expedited": ("The requester asks for expedited processing", None),
+    "expedited_reason": ("The compelling need, as the requester states it", ""),
+    "expedited_certified": (
+        "The requester certified the statement of compelling need as true and correct",
+        None,
+    ),
+    "delivery_format": ("How the requester wants the records", None),
+}
+
+
+def staff_worded(message: str) -> str:
+    """An error of the request form, worded for staff ("Enter the requester's email address.")."""
+    return (
+        message.replace("the records you want", "the records sought")
+        .replace("that fits you", "that fits the requester")
+        .replace("your ", "the requester's ")
+    )
+
+
 class StaffEntryForm(FoiaRequestForm):
     """A request that arrived by mail, email, phone, fax or in person, typed in by staff."""
 
@@ -254,6 +304,20 @@ class StaffEntryForm(FoiaRequestForm):
         def csrf(self):
             # A signed-in staff page, unlike the public form: CSRF on (as configured).
             return current_app.config.get("WTF_CSRF_ENABLED", True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, description) in STAFF_ENTRY_WORDING.items():
+            self[name].label.text = label
+            if description is not None:
+                self[name].description = description
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            field.errors = [staff_worded(message) for message in field.errors]
+        self.form_errors = [staff_worded(message) for message in self.form_errors]
+        return valid
 
     received_on = DateField(
         "Date received",
