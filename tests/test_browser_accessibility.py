@@ -166,9 +166,15 @@ def test_every_staff_page_passes_axe_with_ordered_headings(
 ):
     findings = Findings(page)
     page.open("/staff/login")
+    findings.page_checks("sign-in", phone=False)
     page.submit_with(page.find("main form button[type=submit]"))
     findings.page_checks("sign-in with errors", phone=False)
     findings.check("sign-in with errors", page.assert_errors_tied_to_fields)
+    page.open("/staff/password/forgot")
+    findings.page_checks("forgotten password", phone=False)
+    page.submit_with(page.find("main form button[type=submit]"))
+    findings.page_checks("forgotten password with errors", phone=False)
+    findings.check("forgotten password with errors", page.assert_errors_tied_to_fields)
 
     sign_in(page, admin.email, ADMIN_PASSWORD)
     faq_id = db.session.scalar(sa.select(Faq.id).where(Faq.slug == FAQ_SLUG))
@@ -195,11 +201,12 @@ def test_every_staff_page_passes_axe_with_ordered_headings(
         if name == "queue, every status":
             page.screenshot("staff-queue", full_page=True)
         if name == "annual report":
-            page.screenshot("staff-annual-report")
+            page.screenshot("staff-annual-report", full_page=True)
 
     # The forms in their error state.
     number = requests_in_every_status.in_progress.tracking_number
     page.open(f"/staff/requests/{number}")
+    page.find("button[aria-controls=action-request_info]").click()  # open its disclosure
     page.submit_with(page.find("#action-request_info button[type=submit]"))
     findings.page_checks("request page, action with errors", phone=False)
     findings.check("request page, action with errors", page.assert_errors_tied_to_fields)
