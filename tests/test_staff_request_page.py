@@ -156,3 +156,10 @@ def test_staff_entry_errors_speak_of_the_requester(signed_in):
     assert "Enter the requester's email address." in text
     assert "Enter the requester's first name." in text
     assert "Enter your" not in text
+
+
+def test_staff_pages_give_times_in_eastern_time(client, admin):
+    login(client, admin)
+    text = text_of(page_of(client.get("/staff/users")))
+    assert re.search(r"\d{1,2}:\d\d [ap]\.m\. Eastern", text)
+    assert " UTC" not in text
