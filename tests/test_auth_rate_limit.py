@@ -1,11 +1,13 @@
-"""The per-address rate limit on sign-in (RATELIMIT_LOGIN), on top of the per-account lockout."""
+"""The per-address rate limit on sign-in over every account (RATELIMIT_LOGIN_ADDRESS), on top
+of the per address-and-account limit (RATELIMIT_LOGIN, tests/test_auth_password_reset.py) and the
+per-account lockout."""
 
 import pytest
 
 
 @pytest.fixture
 def config_overrides():
-    return {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3 per minute"}
+    return {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN_ADDRESS": "3 per minute"}
 
 
 def test_sign_in_attempts_are_rate_limited_per_address(client):

@@ -126,6 +126,7 @@ def test_closing_with_released_records_on_a_full_disk_changes_nothing(
             "version": foia_request.version,
             "disposition": "full_grant",
             "message": "Your records are attached.",
+            "confirm": "y",
             "released": [
                 (io.BytesIO(PDF_BYTES), "records-1.pdf"),
                 (io.BytesIO(PDF_BYTES + b"2"), "records-2.pdf"),
