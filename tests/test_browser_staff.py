@@ -104,6 +104,9 @@ def test_an_officer_works_a_request_to_closure_and_the_requester_sees_each_step(
     assert "What closing sends" in page.text("#close-summary")
     Select(page.find("#close-disposition")).select_by_value("partial_grant")
     page.find("#close-exemptions input[value=b6] + label").click()
+    assert page.text("#close-summary-choice") == (
+        "Disposition: Partial grant / partial denial. Exemptions cited: (b)(6) Personal privacy."
+    )
     page.find("#close-message").send_keys("We release one award letter; home addresses withheld.")
     page.find("#close-released").send_keys(str(released_record))
     page.submit_with(page.find("#action-close button[type=submit]"))  # not yet confirmed
