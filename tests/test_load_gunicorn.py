@@ -122,9 +122,13 @@ def requester(port: int, n: int) -> list[tuple[str, int]]:
     status, _, page = call(port, "GET", path)
     steps.append(("confirmation", status))
     number = re.search(r"[A-Z]{2,10}-\d{4}-\d{6}", page).group(0)
-    status, _, page = call(
+    status, location, _ = call(
         port, "POST", "/foia/status", {"tracking_number": number, "email": email}
     )
+    if status != 303:
+        steps.append(("lookup", status))
+        return steps
+    status, _, page = call(port, "GET", urllib.parse.urlsplit(location).path)
     steps.append(("lookup", status if number in page else -status))
     return steps
 

@@ -121,7 +121,7 @@ def test_a_whole_journey_logs_nothing_secret_or_personal(
     number = foia_request.tracking_number
     assert client.get(f"/foia/status/{token}").status_code == 200
     lookup = {"tracking_number": number, "email": REQUESTER["email"]}
-    assert client.post("/foia/status", data=lookup).status_code == 200
+    assert client.post("/foia/status", data=lookup).status_code == 303
     assert client.get(f"/api/v1/requests/{number}?email={REQUESTER['email']}").status_code == 200
     client.post("/foia/status", data={**lookup, "email": "wrong@example.net"})
 

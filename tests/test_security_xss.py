@@ -102,7 +102,9 @@ def journey(client, staff, colleague, act, officer, valid_request_fields, text) 
         "status page (link)": safe_page(client.get(status_url)),
         "status page (lookup)": safe_page(
             client.post(
-                "/foia/status", data={"tracking_number": number, "email": "ada@example.com"}
+                "/foia/status",
+                data={"tracking_number": number, "email": "ada@example.com"},
+                follow_redirects=True,
             )
         ),
         "staff queue": safe_page(staff.get(f"/staff/?q={number}")),

@@ -27,6 +27,12 @@ def look_up(client, number: str, email: str = "ada@example.com"):
     return client.post("/foia/status", data={"tracking_number": number, "email": email})
 
 
+def look_up_and_follow(client, number: str, email: str = "ada@example.com"):
+    answer = look_up(client, number, email)
+    assert answer.status_code == 303, answer.status_code
+    return client.get(answer.headers["Location"])
+
+
 def status_of(client, path: str) -> int:
     """The status code of a GET, closing the response (a download holds its file open)."""
     response = client.get(path)
@@ -59,8 +65,14 @@ def test_lookup_form_asks_for_number_and_email_and_sets_no_cookie(client):
 def test_the_right_pair_shows_the_request_whatever_the_case_and_spacing(
     client, file_request, number, email
 ):
-    file_request(submitted_at=SUBMITTED_AT)
-    response = look_up(client, number, email)
+    foia_request = file_request(submitted_at=SUBMITTED_AT)
+    answer = look_up(client, number, email)
+    # Post/redirect/get: the lookup sends the requester to their signed page.
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == link_path(client.application, foia_request)
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    assert "Set-Cookie" not in answer.headers
+    response = client.get(answer.headers["Location"])
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "COPS-2027-000001" in html
@@ -249,13 +261,21 @@ def test_released_records_download_through_the_signed_link(app, client, file_req
     assert href.endswith(f"/records/{record.id}")
 
 
-def test_the_typed_lookup_lists_released_records_without_download_links(client, file_request):
+def test_the_typed_lookup_leads_to_the_signed_page_with_download_links(client, file_request):
     foia_request = file_request()
-    released(foia_request, name="award.pdf")
-    html = look_up(client, foia_request.tracking_number).get_data(as_text=True)
+    record = released(foia_request, name="award.pdf")
+    html = look_up_and_follow(client, foia_request.tracking_number).get_data(as_text=True)
     assert "award.pdf" in html
-    assert "/records/" not in html
-    assert "open the status link in any email" in html
+    assert f"/records/{record.id}" in html
+
+
+def test_reloading_the_page_a_lookup_led_to_does_not_resend_the_lookup(client, file_request):
+    foia_request = file_request()
+    answer = look_up(client, foia_request.tracking_number)
+    location = answer.headers["Location"]
+    assert client.get(location).status_code == 200
+    assert client.get(location).status_code == 200  # a reload or a bookmark: a plain GET
+    assert "/foia/status/" in location and foia_request.tracking_number not in location
 
 
 def test_only_released_records_of_this_request_can_be_downloaded(app, client, file_request):

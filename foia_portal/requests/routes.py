@@ -29,7 +29,12 @@ from foia_portal.mail.outbox import send_after_commit
 from foia_portal.requests import services
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.forms import FoiaRequestForm
-from foia_portal.requests.links import read_status_token, status_page_stamp, status_token
+from foia_portal.requests.links import (
+    read_status_token,
+    status_page_stamp,
+    status_token,
+    status_url,
+)
 from foia_portal.requests.models import Attachment, FoiaRequest
 from foia_portal.requests.public_view import build_public_view
 from foia_portal.requests.uploads import check_uploaded_files, display_filename, stored_path
@@ -258,8 +263,8 @@ def status():
     if foia_request is None:
         form.form_errors.append(NO_MATCH)
         return private_page((render_template("requests/status_lookup.html", form=form), 404))
-    view = build_public_view(foia_request)
-    return private_page(render_template("requests/status.html", view=view, via_link=False))
+    # Post/redirect/get: the signed page can be reloaded and bookmarked without resending.
+    return private_page(redirect(status_url(foia_request), 303))
 
 
 def request_for_link(token: str) -> FoiaRequest | None:
@@ -294,7 +299,7 @@ def render_status(token: str):
     if foia_request is None:
         abort(404)
     view = build_public_view(foia_request, download_token=token)
-    return private_page(render_template("requests/status.html", view=view, via_link=True))
+    return private_page(render_template("requests/status.html", view=view))
 
 
 @bp.route("/foia/status/<token>/records/<int:attachment_id>")
