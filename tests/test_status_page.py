@@ -6,8 +6,10 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from foia_portal.extensions import db, limiter
+from foia_portal.mail.models import OutboxMessage
 from foia_portal.requests.links import revoke_status_links, status_url
 from foia_portal.requests.models import Attachment
 from foia_portal.requests.routes import NO_MATCH
@@ -320,3 +322,107 @@ def test_the_due_date_explanation_follows_an_open_hold_day_by_day_and_is_kept_ot
     first = explain_deadline(request, plain)
     first.append("scribbled on")
     assert explain_deadline(request, plain) == first[:-1]
+
+
+def timeline_headings(html: str) -> list[str]:
+    timeline = html.split('id="timeline"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'usa-process-list__heading">([^<]+)<', timeline)
+
+
+def test_a_weekend_filing_is_dated_when_it_arrived_and_the_receipt_rule_is_explained(
+    app, client, file_request, act, officer
+):
+    # Saturday 28 November 2026, 10:00 Eastern; by law received Monday 30 November.
+    foia_request = file_request(submitted_at=datetime(2026, 11, 28, 15, 0, tzinfo=UTC))
+    act(foia_request, "acknowledge", officer, today=date(2026, 11, 30), track="simple")
+
+    html = client.get(link_path(app, foia_request)).get_data(as_text=True)
+
+    assert timeline_headings(html)[:2] == [
+        "Request received",
+        "Request acknowledged and placed in a processing track",
+    ]
+    timeline = html.split('id="timeline"', 1)[1]
+    assert "Saturday, November 28, 2026" in timeline.split("Request acknowledged", 1)[0]
+    rule = (
+        "It arrived on Saturday, November 28, 2026, a weekend day, so by law it counts as "
+        "received on the next business day, Monday, November 30, 2026."
+    )
+    assert html.count(rule) == 2  # beside the received date, and in the received line
+
+
+def test_a_closed_request_shows_its_closing_not_an_estimate(
+    app, client, file_request, act, officer
+):
+    foia_request = file_request(submitted_at=SUBMITTED_AT)
+    act(foia_request, "acknowledge", officer, today=date(2026, 11, 23), track="simple")
+    act(foia_request, "close", officer, today=date(2026, 12, 1), disposition="full_grant",
+        message="Here they are.")  # fmt: skip
+
+    html = client.get(link_path(app, foia_request)).get_data(as_text=True)
+
+    assert 'id="closed-date"' in html
+    assert 'id="estimated-completion-date"' not in html
+    assert "estimated completion" not in html.lower()
+
+
+def test_an_acknowledged_request_explains_its_estimate_and_no_longer_awaits_a_track(
+    app, client, file_request, act, officer
+):
+    foia_request = file_request(submitted_at=SUBMITTED_AT)
+    act(foia_request, "acknowledge", officer, track="simple")
+
+    html = client.get(link_path(app, foia_request)).get_data(as_text=True)
+
+    assert "place it on a processing track" not in html
+    basis = html.split('id="estimate-basis">', 1)[1].split("<", 1)[0]
+    # Fewer than five closed requests on the track: the usual time for it.
+    assert "usual time for the simple track, 20 business days" in basis
+
+
+def test_an_estimate_that_has_passed_is_not_shown_as_one(app, client, file_request, act, officer):
+    foia_request = file_request(submitted_at=SUBMITTED_AT)
+    act(foia_request, "acknowledge", officer, track="simple")
+    foia_request.estimated_completion_date = date(2026, 1, 5)
+    db.session.commit()
+
+    html = client.get(link_path(app, foia_request)).get_data(as_text=True)
+
+    assert "January 5, 2026" not in html
+    assert "the date we estimated has passed" in html
+
+
+def test_waiting_for_the_requester_is_a_warning_at_the_top_with_the_question(
+    app, client, file_request, act, officer
+):
+    foia_request = file_request(submitted_at=SUBMITTED_AT)
+    act(foia_request, "acknowledge", officer, today=date(2026, 11, 23), track="simple")
+    act(foia_request, "request_info", officer, today=date(2026, 11, 24),
+        message="Which grant years do you mean?")  # fmt: skip
+
+    html = client.get(link_path(app, foia_request)).get_data(as_text=True)
+
+    alert = html.split('id="awaiting-reply"', 1)[1].split("</div>\n      </div>", 1)[0]
+    assert "usa-alert--warning" in html.split('id="awaiting-reply"', 1)[0].rsplit("<div", 1)[1]
+    assert "Which grant years do you mean?" in alert
+    assert html.index('id="awaiting-reply"') < html.index("Key dates")
+
+
+def test_a_pause_within_a_weekend_says_the_due_date_did_not_move(
+    app, client, file_request, act, officer
+):
+    foia_request = file_request(submitted_at=SUBMITTED_AT)
+    act(foia_request, "acknowledge", officer, today=date(2026, 11, 23), track="simple")
+    act(foia_request, "request_info", officer, today=date(2026, 11, 28), message="Which years?")
+    act(foia_request, "resume", officer, today=date(2026, 11, 29))
+
+    html = client.get(link_path(app, foia_request)).get_data(as_text=True)
+
+    assert not re.search(r"\b0 business days", html)
+    assert "No business day passed while it was paused, so the due date did not move." in html
+    resumed = db.session.scalars(
+        sa.select(OutboxMessage.body_text).where(
+            OutboxMessage.request_id == foia_request.id, OutboxMessage.kind == "workflow/resumed"
+        )
+    ).one()
+    assert "the due date stays" in resumed and " from " not in resumed.split("due date", 1)[1]

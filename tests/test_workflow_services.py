@@ -75,7 +75,10 @@ def test_default_estimate_uses_the_median_of_closed_requests_on_the_track(make_r
     db.session.commit()
     assert workflow.median_processing_days("simple") == 9
     fresh = make_request()
-    assert workflow.default_estimate(fresh, "simple", today=RECEIVED) == date(2026, 10, 19)
+    assert workflow.default_estimate(fresh, "simple", today=RECEIVED) == (
+        date(2026, 10, 19),
+        {"method": "median", "business_days": 9},
+    )
 
 
 def test_an_explicit_estimate_in_the_past_is_refused(foia_request, officer):

@@ -111,10 +111,21 @@ def _explain(
         reason = HOLD_REASONS.get(pause.reason, "waiting for your reply")
         days = pause.business_days(today)  # only an open pause reads today
         if pause.end is None:
+            so_far = f"; so far that adds {_days(days)}" if days else ""
             sentences.append(
-                f"The clock has been paused since {long(pause.start)} while we are {reason}; "
-                f"so far that adds {_days(days)}. The due date moves later each business day "
-                "until you answer."
+                f"The clock has been paused since {long(pause.start)} while we are {reason}"
+                f"{so_far}. The due date moves later each business day until you answer."
+            )
+        elif days == 0:
+            # Asked and answered on days the clock was not running (a weekend, or the same day).
+            span = (
+                f"on {long(pause.start)}"
+                if pause.start == pause.end
+                else f"from {long(pause.start)} to {long(pause.end)}"
+            )
+            sentences.append(
+                f"The clock was paused {span} while we were {reason}. No business day passed "
+                "while it was paused, so the due date did not move."
             )
         else:
             sentences.append(
@@ -169,23 +180,44 @@ def deadline_view(foia_request: FoiaRequest, deadline: Deadline) -> dict[str, An
     }
 
 
+def filed_date(foia_request: FoiaRequest) -> date:
+    """The day the request reached us: the day it was sent, or the day a letter arrived.
+
+    Staff enter a mailed request days after it arrived and give its receipt date, so the
+    earlier of the two is the day it reached the office.
+    """
+    sent = _eastern_date(foia_request.submitted_at)
+    return min(sent, foia_request.received_date) if sent else foia_request.received_date
+
+
+def receipt_rule(foia_request: FoiaRequest) -> str | None:
+    """Why a request filed on a weekend, a holiday or after hours counts from a later day."""
+    filed = filed_date(foia_request)
+    if filed >= foia_request.received_date:
+        return None
+    ends_hour = current_app.config.get("BUSINESS_DAY_ENDS_HOUR", deadlines.BUSINESS_DAY_ENDS_HOUR)
+    return (
+        f"It arrived on {long_date(filed)}, {_why_not_that_day(filed, ends_hour)}, so by law it "
+        f"counts as received on the next business day, {long_date(foia_request.received_date)}."
+    )
+
+
 def _event_date(foia_request: FoiaRequest, event: RequestEvent) -> date | None:
-    # The "received" line is dated like the request's receipt (staff may enter a mailed request
-    # days after it arrived), so that it agrees with the received date shown above it.
     if event.kind == "received":
-        return foia_request.received_date
+        return filed_date(foia_request)
     return _eastern_date(event.created_at)
 
 
 def timeline_view(foia_request: FoiaRequest) -> list[dict[str, Any]]:
-    """Public events only, oldest first: when, what, and the office's message if any."""
-    return [
+    """Public events only, in the order they happened: when, what, and the office's message."""
+    events = [
         {
             "date": _event_date(foia_request, event),
             "at": event.created_at,
             "kind": event.kind,
             "label": event_label(event.kind),
             "message": event.message,
+            "note": receipt_rule(foia_request) if event.kind == "received" else None,
             "due_date": event.due_date if event.due_date != event.previous_due_date else None,
             "previous_due_date": (
                 event.previous_due_date
@@ -196,6 +228,69 @@ def timeline_view(foia_request: FoiaRequest) -> list[dict[str, Any]]:
         for event in foia_request.events
         if event.public
     ]
+    # Stable: events of one day keep the order they were recorded in.
+    return sorted(events, key=lambda event: event["date"])
+
+
+def awaiting_reply(foia_request: FoiaRequest) -> dict[str, Any] | None:
+    """While on hold: the office's question, and when it was asked."""
+    if foia_request.status != Status.ON_HOLD:
+        return None
+    asked = next(
+        (e for e in reversed(foia_request.events) if e.kind == "information_requested"), None
+    )
+    if asked is None:
+        return None
+    return {
+        "asked_on": _eastern_date(asked.created_at),
+        "question": asked.message,
+        "reason": HOLD_REASONS.get((asked.details or {}).get("reason"), "waiting for your reply"),
+    }
+
+
+def estimate_view(foia_request: FoiaRequest, today: date) -> dict[str, Any]:
+    """The estimated completion date as the requester should see it, and how it was set.
+
+    § 552(a)(7)(B) asks for an estimate while the request is open: after closing it means
+    nothing, and a date already past is no estimate at all.
+    """
+    estimate = foia_request.estimated_completion_date
+    if foia_request.status == Status.CLOSED or estimate is None:
+        return {"date": None, "passed": False, "basis": None}
+    if estimate < today:
+        return {"date": None, "passed": True, "basis": None}
+    setting = next(
+        (
+            e
+            for e in reversed(foia_request.events)
+            if e.public and e.kind in {"acknowledged", "estimate_revised"}
+        ),
+        None,
+    )
+    return {"date": estimate, "passed": False, "basis": _estimate_basis(foia_request, setting)}
+
+
+def _estimate_basis(foia_request: FoiaRequest, setting: RequestEvent | None) -> str | None:
+    if setting is None:
+        return None
+    if setting.kind == "estimate_revised":
+        return f"Your FOIA officer set this date on {long_date(_eastern_date(setting.created_at))}."
+    basis = (setting.details or {}).get("estimate_basis")
+    if not basis:
+        return "Your FOIA officer set this date when placing your request on its track."
+    track = TRACK_LABELS.get(foia_request.track, foia_request.track or "").lower()
+    days = _days(basis["business_days"])
+    if basis["method"] == "median":
+        return (
+            f"Worked out from our recent work: half of the requests we closed on the {track} "
+            f"track took {days} or less from receipt (time waiting for the requester not "
+            "counted). It can be later than the due date the law sets when a request needs a "
+            "lot of work."
+        )
+    return (
+        f"Worked out from the usual time for the {track} track, {days} from receipt, since we "
+        "have closed too few requests on it to use our own figures."
+    )
 
 
 def released_records_view(
@@ -240,6 +335,7 @@ def build_public_view(
 ) -> dict[str, Any]:
     """The public view with Python dates (for templates). See `public_view` for JSON."""
     deadline = deadline_for(foia_request, today)
+    today = today or deadlines.today_eastern()
     contact = office_contact()
     officer = foia_request.assignee
     disposition = foia_request.disposition
@@ -258,6 +354,9 @@ def build_public_view(
         "due_date": deadline.due_date,
         # § 552(a)(7)(B): the estimated date of completion, shown beside the statutory due date.
         "estimated_completion_date": foia_request.estimated_completion_date,
+        "estimate": estimate_view(foia_request, today),
+        "awaiting_reply": awaiting_reply(foia_request),
+        "receipt_rule": receipt_rule(foia_request),
         "disposition": disposition,
         "disposition_label": DISPOSITION_LABELS.get(disposition) if disposition else None,
         "adverse_determination": bool(disposition) and disposition in ADVERSE_DISPOSITIONS,

@@ -215,18 +215,24 @@ def median_processing_days(track: str) -> int | None:
     return round(statistics.median(used))
 
 
-def default_estimate(foia_request: FoiaRequest, track: str, today: date | None = None) -> date:
+def default_estimate(
+    foia_request: FoiaRequest, track: str, today: date | None = None
+) -> tuple[date, dict[str, Any]]:
     """The office's median processing time for the track, counted from receipt (fallback:
     simple 20, complex 60, expedited 10 business days); never earlier than the next business day.
+
+    Returns the date and how it was worked out, which the status page explains.
     """
     today = today or deadlines.today_eastern()
     days = median_processing_days(track)
+    basis = {"method": "median", "business_days": days}
     if days is None:
         days = FALLBACK_ESTIMATE_BUSINESS_DAYS.get(Track(track), 20)
+        basis = {"method": "usual", "business_days": days}
     estimate = deadlines.add_business_days(
         foia_request.received_date, days + (foia_request.paused_business_days or 0)
     )
-    return max(estimate, deadlines.next_business_day(today))
+    return max(estimate, deadlines.next_business_day(today)), basis
 
 
 def _check_estimate(foia_request: FoiaRequest, estimate: date, today: date) -> None:
@@ -247,7 +253,9 @@ def acknowledge(c: ActionContext):
     """received → in_progress: choose the track, set the estimate, send the acknowledgment."""
     r = c.foia_request
     track = _choice(c.values, "track", tuple(Track), "a track")
-    estimate = c.values.get("estimated_completion_date") or default_estimate(r, track, c.today)
+    estimate, basis = c.values.get("estimated_completion_date"), None
+    if not estimate:
+        estimate, basis = default_estimate(r, track, c.today)
     _check_estimate(r, estimate, c.today)
     message = _text(c.values, "message", "a message", required=False)
     r.track = track
@@ -256,6 +264,8 @@ def acknowledge(c: ActionContext):
     r.estimated_completion_date = estimate
     refresh_due_date(r, c.today)
     details = {"track": track, "estimated_completion_date": estimate.isoformat()}
+    if basis:
+        details["estimate_basis"] = basis
     return "acknowledged", True, message, details, lambda: notifications.acknowledgment(r, message)
 
 
