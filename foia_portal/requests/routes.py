@@ -86,7 +86,6 @@ def new():
                 submission_token=form.form_token.data or None,
             ),
             stored,
-            join_session=False,  # only its id and status-link nonce are read, for the redirect
         )
         db.session.commit()
     except IntegrityError:
