@@ -124,8 +124,6 @@ def new():
         stored.discard()
         raise
     send_after_commit()
-    # The request is outside the session, so the commit did not expire it: no query here, and
-    # nothing of it is signed inside the transaction (on SQLite, inside the write lock).
     return redirect_to_confirmation(foia_request)
 
 
