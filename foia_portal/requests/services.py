@@ -164,20 +164,16 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     return foia_request
 
 
-_FILED_WITH_TOKEN = sa.select(FoiaRequest.id, FoiaRequest.status_link_nonce).where(
-    FoiaRequest.submission_token == sa.bindparam("token")
-)
-
-
 def filed_with_token(token: str | None) -> sa.Row | None:
-    """The id and status-link nonce of the request filed with this form token, if any.
-
-    All the confirmation redirect needs (`links.status_token` reads `.id` and
-    `.status_link_nonce`), in one indexed read instead of loading the request and its requester.
-    """
+    """The id and status-link nonce of the request filed with this form token, if any (all the
+    confirmation redirect reads: `links.status_token` uses `.id` and `.status_link_nonce`)."""
     if not token:
         return None
-    return db.session.connection().execute(_FILED_WITH_TOKEN, {"token": token}).first()
+    return db.session.execute(
+        sa.select(FoiaRequest.id, FoiaRequest.status_link_nonce).where(
+            FoiaRequest.submission_token == token
+        )
+    ).first()
 
 
 def find_for_requester(tracking_number: str, email: str) -> FoiaRequest | None:
