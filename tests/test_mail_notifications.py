@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from foia_portal.extensions import db
-from foia_portal.mail import outbox, stamps
+from foia_portal.mail import outbox
 from foia_portal.mail.models import OutboxMessage
 from foia_portal.requests import notifications
 from foia_portal.requests.links import revoke_status_links, status_url
@@ -163,20 +163,6 @@ def test_a_new_status_link_email_carries_a_link_that_works_and_old_ones_stop(
     assert client.get(new_link.removeprefix(base)).status_code == 200
 
 
-def test_emails_render_with_the_apps_filters_but_none_of_the_page_globals(app):
-    from datetime import date
-
-    from foia_portal.mail.templates import email_environment
-
-    with app.app_context():
-        template = email_environment().from_string(
-            "{{ day|longdate }}|{{ url_for }}{{ csp_nonce }}{{ range }}|{{ '<b>' }}"
-        )
-        # A page global used by mistake renders as nothing, as an undefined name does in a page;
-        # escaping is chosen as Flask chooses it (on for strings and .html, off for .txt).
-        assert template.render(day=date(2026, 11, 27)) == "Friday, November 27, 2026||&lt;b&gt;"
-
-
 SHAPES = {
     "plain": {},
     "everything asked": {
@@ -201,22 +187,15 @@ SHAPES = {
 
 
 @pytest.mark.parametrize("channel", ["web", "staff"])
-def test_stamped_emails_read_exactly_as_the_templates_render_them(app, file_request, channel):
+def test_queued_emails_read_exactly_as_the_templates_render_them(app, file_request, channel):
     from foia_portal.requests.uploads import CheckedUpload
     from tests.helpers import PDF_BYTES
 
-    # One after the other in one app: a stamp kept for one shape must not serve another.
-    # A requester typing this process's very placeholders gets them back as typed.
     app.config["FOIA_OFFICE_EMAIL"] = OFFICE_EMAIL
-    placeholders = f"stamp{stamps._TOKEN}n0n and stamp{stamps._TOKEN}n3n"
-    shapes = {
-        **SHAPES,
-        "text that is a placeholder": {"first_name": placeholders, "description": placeholders},
-    }
     files = (
         [CheckedUpload("letter.pdf", "application/pdf", PDF_BYTES)] if channel == "staff" else []
     )
-    for shape, fields in [*shapes.items(), *reversed(shapes.items())]:
+    for shape, fields in SHAPES.items():
         foia_request = file_request(
             submitted_at=SUBMITTED_AT, channel=channel, files=files, **fields
         )
@@ -229,20 +208,13 @@ def test_stamped_emails_read_exactly_as_the_templates_render_them(app, file_requ
             ).one()
             assert message.body_text == text, shape
             assert message.body_html == html, shape
-            if shape == "text that is a placeholder":
-                assert message.body_text.count(placeholders) == 2  # name and description
 
 
-def test_requests_of_one_shape_share_their_stamps(app, file_request):
+def test_each_request_gets_emails_of_its_own(app, file_request):
     app.config["FOIA_OFFICE_EMAIL"] = OFFICE_EMAIL
-    stamps = app.extensions.setdefault("foia_portal.email_stamps", {})
-    stamps.clear()
     file_request(submitted_at=SUBMITTED_AT)
-    assert len(stamps) == 1  # the confirmation and the staff notice, for this shape
     file_request(submitted_at=SUBMITTED_AT, first_name="Grace", description="Other records.")
-    assert len(stamps) == 1
-    file_request(submitted_at=SUBMITTED_AT, fee_limit=None)  # one line fewer: another shape
-    assert len(stamps) == 2
+    file_request(submitted_at=SUBMITTED_AT, fee_limit=None)
     names = [
         m.body_text.split(",")[0]
         for m in db.session.scalars(

@@ -12,8 +12,7 @@ transactions wrote, not the order in which they committed. On PostgreSQL a trans
 wrote first and commits last would leave the maximum where it was, and a page kept meanwhile
 would never learn of it. The counter's row is locked from the bump to the commit, so counters
 follow commit order. Code that writes such rows with Core statements, outside the ORM's flush,
-calls `bump_content_version(...)` itself; request intake need not, because the tracking number it
-takes (a counter row too) moves the queue's data version already.
+calls `bump_content_version(...)` itself.
 """
 
 from __future__ import annotations

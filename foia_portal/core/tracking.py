@@ -30,21 +30,7 @@ def normalise_tracking_number(value: str) -> str:
     return "".join(value.split()).upper()
 
 
-_TABLE = TrackingSequence.__table__
-_BUMP = (
-    sa.update(_TABLE)
-    .where(
-        _TABLE.c.agency_code == sa.bindparam("agency"),
-        _TABLE.c.fiscal_year == sa.bindparam("year"),
-    )
-    .values(last_value=_TABLE.c.last_value + 1)
-    .returning(_TABLE.c.last_value)
-)
-
-
-def next_tracking_number(
-    agency_code: str, received_at: datetime, connection: sa.Connection | None = None
-) -> tuple[str, int]:
+def next_tracking_number(agency_code: str, received_at: datetime) -> tuple[str, int]:
     """Reserve the next number of the fiscal year of `received_at`; returns (number, fiscal year).
 
     One statement in the common case: the bump. The counter row of a new fiscal year is created
@@ -54,11 +40,17 @@ def next_tracking_number(
     if not AGENCY_CODE_PATTERN.match(agency_code):
         raise ValueError("AGENCY_CODE must be 2 to 10 capital letters")
     fiscal_year = fiscal_year_for(received_at)
-    # Core on the session's connection: the same transaction, without the ORM's statement work.
+    table = TrackingSequence.__table__
+    bump = (
+        sa.update(table)
+        .where(table.c.agency_code == agency_code, table.c.fiscal_year == fiscal_year)
+        .values(last_value=table.c.last_value + 1)
+        .returning(table.c.last_value)
+    )
     sequence = bump_counter_row(
-        connection or db.session.connection(),
-        _BUMP,
-        {"agency": agency_code, "year": fiscal_year},
+        db.session.connection(),
+        bump,
+        {},
         {"agency_code": agency_code, "fiscal_year": fiscal_year, "last_value": 0},
     )
     return format_tracking_number(agency_code, fiscal_year, sequence), fiscal_year

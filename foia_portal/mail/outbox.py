@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, render_template
 
 from foia_portal.core.types import utcnow
 from foia_portal.extensions import db
 from foia_portal.mail.models import OutboxMessage
-from foia_portal.mail.templates import email_environment
 from foia_portal.mail.transport import (
     Email,
     describe_error,
@@ -84,14 +83,12 @@ class DeliveryReport:
 def render_email(kind: str, context: dict) -> tuple[str, str]:
     """The plain-text and HTML bodies from templates/email/{kind}.txt and .html.
 
-    In the email environment (mail/templates.py): the app's templates and filters, without the
-    globals pages use. An email reads only what its context gives it, whether queued by a web
-    request or the CLI.
+    An email reads only what its context gives it, whether queued by a web request or the CLI.
     """
-    environment = email_environment()
-    text = environment.get_template(f"email/{kind}.txt").render(context)
-    html = environment.get_template(f"email/{kind}.html").render(context)
-    return text, html
+    return (
+        render_template(f"email/{kind}.txt", **context),
+        render_template(f"email/{kind}.html", **context),
+    )
 
 
 def reply_to_address() -> str | None:
@@ -105,52 +102,6 @@ def _check_header_value(name: str, value: str) -> None:
         raise ValueError(f"an email {name} must be one non-empty line")
 
 
-@dataclass(frozen=True)
-class RenderedEmail:
-    """An email rendered and ready for the outbox (see `render`, mail/stamps.py and
-    `insert_emails`)."""
-
-    kind: str
-    recipient: str
-    subject: str
-    body_text: str
-    body_html: str
-
-
-def render(kind: str, recipient: str, subject: str, context: dict) -> RenderedEmail:
-    """Render both parts of an email (`kind` names the template pair under templates/email/)."""
-    body_text, body_html = render_email(kind, context)
-    return RenderedEmail(kind, recipient, subject, body_text, body_html)
-
-
-def _message_values(email: RenderedEmail, request_id: int | None) -> dict:
-    _check_header_value("recipient", email.recipient)
-    _check_header_value("subject", email.subject)
-    headers = {"Message-ID": new_message_id()}
-    reply_to = reply_to_address()
-    if reply_to:
-        headers["Reply-To"] = reply_to
-    now = utcnow()
-    return {
-        "kind": email.kind,
-        "recipient": email.recipient,
-        "subject": email.subject,
-        "body_text": email.body_text,
-        "body_html": email.body_html,
-        "headers": headers,
-        "request_id": request_id,
-        "status": PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
-
-
-def _remember(message_id: int, kind: str) -> None:
-    g.setdefault(_QUEUED_IDS, []).append(message_id)
-    current_app.logger.info("outbox: queued message %s (%s)", message_id, kind)
-
-
 def queue_email(
     *, kind: str, recipient: str, subject: str, context: dict, foia_request=None
 ) -> OutboxMessage:
@@ -158,41 +109,32 @@ def queue_email(
 
     `kind` names the template pair under templates/email/ (e.g. "requests/confirmation").
     """
-    email = render(kind, recipient, subject, context)
-    request_id = foia_request.id if foia_request is not None else None
-    message = OutboxMessage(**_message_values(email, request_id))
+    _check_header_value("recipient", recipient)
+    _check_header_value("subject", subject)
+    body_text, body_html = render_email(kind, context)
+    headers = {"Message-ID": new_message_id()}
+    reply_to = reply_to_address()
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    now = utcnow()
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers,
+        request_id=foia_request.id if foia_request is not None else None,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
     db.session.add(message)
     db.session.flush()
-    _remember(message.id, kind)
+    g.setdefault(_QUEUED_IDS, []).append(message.id)
+    current_app.logger.info("outbox: queued message %s (%s)", message.id, kind)
     return message
-
-
-# Rows come back in any order (SQLite cannot batch an ordered RETURNING): each names its kind.
-_INSERT_MESSAGES = sa.insert(OutboxMessage.__table__).returning(
-    OutboxMessage.id, OutboxMessage.kind
-)
-
-
-def insert_emails(
-    emails: list[RenderedEmail],
-    request_id: int | None = None,
-    connection: sa.Connection | None = None,
-) -> list[int]:
-    """Add emails rendered beforehand to the outbox: one INSERT in the caller's transaction.
-
-    Returns the new rows' ids; no ORM object is made. For hot paths (a new request's two emails,
-    rendered before the submission takes the write lock) that never look at the rows again.
-    """
-    if not emails:
-        return []
-    result = (connection or db.session.connection()).execute(
-        _INSERT_MESSAGES, [_message_values(email, request_id) for email in emails]
-    )
-    message_ids = []
-    for message_id, kind in result:
-        _remember(message_id, kind)
-        message_ids.append(message_id)
-    return message_ids
 
 
 # ---------------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class PortalMessage(Message):
     would need 8BITMIME. Quoted-printable keeps every line short and 7-bit clean.
     """
 
+    # Flask-Mail has no public hook for the body encoding: kept only while it is pinned at 0.10.0.
     def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
         return MIMEText(text or "", _subtype=subtype, _charset=_quoted_printable_utf8())
 

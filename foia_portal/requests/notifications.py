@@ -9,16 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app, has_request_context
-from jinja2.filters import do_truncate
 
 from foia_portal.core.deadlines import Deadline
 from foia_portal.core.formatting import long_date
 from foia_portal.core.vocabulary import CHANNEL_LABELS, FEE_CATEGORY_LABELS
-from foia_portal.mail.outbox import insert_emails, queue_email
-from foia_portal.mail.stamps import Values, stamps
-from foia_portal.mail.templates import email_environment
+from foia_portal.mail.outbox import queue_email
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.links import status_url
 from foia_portal.requests.public_view import explain_deadline
@@ -60,23 +56,19 @@ def summary_rows(
     return rows
 
 
-def request_context(
-    foia_request,
-    deadline: Deadline | None = None,
-    *,
-    tracking_number: str | None = None,
-    status_url: str | None = None,
-) -> dict[str, Any]:
-    """What both emails about a new request show: what was asked, the dates and the help.
+def truncated(text: str, length: int, end: str) -> str:
+    """`text` cut at a word boundary to at most `length` characters, `end` included; as Jinja's
+    `truncate` filter with its default leeway of 5 (text at most 5 over `length` stays whole)."""
+    if len(text) <= length + 5:
+        return text
+    return text[: length - len(end)].rsplit(" ", 1)[0] + end
 
-    Everything in it is worked out here, not in the templates, so that the emails can be stamped
-    (mail/stamps.py). Intake passes the deadline it has just worked out (otherwise it is worked
-    out here), and placeholders for the tracking number and the status link before the request
-    has them.
-    """
+
+def request_context(foia_request, deadline: Deadline | None = None) -> dict[str, Any]:
+    """What both emails about a new request show: what was asked, the dates and the help."""
     config = current_app.config
     deadline = deadline or deadline_for(foia_request)
-    tracking_number = tracking_number or foia_request.tracking_number
+    tracking_number = foia_request.tracking_number
     fee_category_label = FEE_CATEGORY_LABELS.get(
         foia_request.fee_category, foia_request.fee_category
     )
@@ -84,7 +76,7 @@ def request_context(
         "tracking_number": tracking_number,
         "requester_name": foia_request.requester.full_name,
         "organization": foia_request.requester.organization or "",
-        "description": do_truncate(email_environment(), foia_request.description, 2000, end=" […]"),
+        "description": truncated(foia_request.description, 2000, end=" […]"),
         "summary": summary_rows(foia_request, fee_category_label, for_staff=False),
         "staff_summary": summary_rows(foia_request, fee_category_label, for_staff=True),
         "channel_label": CHANNEL_LABELS.get(foia_request.channel, foia_request.channel),
@@ -94,7 +86,7 @@ def request_context(
         "attachment_count": len(foia_request.attachments),
         "deadline": deadline,
         "deadline_explanation": explain_deadline(foia_request, deadline),
-        "status_url": status_url or external_status_url(foia_request),
+        "status_url": external_status_url(foia_request),
         "agency_name": config["AGENCY_NAME"],
         "liaison": {
             "name": config.get("FOIA_PUBLIC_LIAISON") or "FOIA Public Liaison",
@@ -106,62 +98,33 @@ def request_context(
     }
 
 
-# The request's own values in the emails about it: stamped (mail/stamps.py). The rest of the
-# context (dates, channel, which lines there are) is the shape.
-_OWN_VALUES = ("requester_name", "organization", "description")
-_OWN_ROWS = ("summary", "staff_summary")
-
-
-class ReceivedEmails:
-    """The requester's confirmation and the staff notice for a new request, made early.
-
-    Intake makes them before it takes the tracking number (on SQLite, the database's write
-    lock), when the request has neither its number nor its id. Each email is a stamp for the
-    request's shape (rendered once per worker) and the request's own values; `queue` puts in
-    the number and the signed status link as well, and writes the two rows.
-    """
-
-    def __init__(self, foia_request, deadline: Deadline | None = None):
-        self._values = values = Values()
-        self._number, number = values.later()
-        self._link, link = values.later()
-        context = request_context(foia_request, deadline, tracking_number=number, status_url=link)
-        for name in _OWN_VALUES:
-            context[name] = values.stamp(context[name])
-        for name in _OWN_ROWS:
-            context[name] = [(label, values.stamp(value)) for label, value in context[name]]
-        # Requests from FOIA.gov may come without a usable email (a postal requester).
-        self._requester = foia_request.requester.email
-        self._office = current_app.config.get("FOIA_OFFICE_EMAIL")
-        confirmation, notice = stamps(("requests/confirmation", "requests/staff_notice"), context)
-        self._confirmation = confirmation if self._requester else None
-        self._notice = notice if self._office else None
-
-    def queue(self, foia_request, connection: sa.Connection | None = None) -> None:
-        """Write both emails, with the stored request's number and status link, to the outbox
-        (on `connection`, the session's, when the caller has it at hand)."""
-        number = foia_request.tracking_number
-        self._values.set(self._number, number)
-        self._values.set(self._link, external_status_url(foia_request))
-        emails = []
-        if self._confirmation is not None:
-            subject = f"We received your FOIA request {number}"
-            emails.append(self._confirmation.filled_in(self._values, self._requester, subject))
-        if self._notice is not None:
-            subject = f"New FOIA request {number}" + (
-                " (expedited processing asked)" if foia_request.expedited else ""
-            )
-            emails.append(self._notice.filled_in(self._values, self._office, subject))
-        else:
-            current_app.logger.warning(
-                "FOIA_OFFICE_EMAIL is not set: no staff notice for request %s", foia_request.id
-            )
-        insert_emails(emails, foia_request.id, connection)
-
-
 def request_received(foia_request, deadline: Deadline | None = None) -> None:
     """Queue the requester's confirmation and the staff notice for a stored request."""
-    ReceivedEmails(foia_request, deadline).queue(foia_request)
+    context = request_context(foia_request, deadline)
+    number = foia_request.tracking_number
+    # Requests from FOIA.gov may come without a usable email (a postal requester).
+    if foia_request.requester.email:
+        queue_email(
+            kind="requests/confirmation",
+            recipient=foia_request.requester.email,
+            subject=f"We received your FOIA request {number}",
+            context=context,
+            foia_request=foia_request,
+        )
+    office = current_app.config.get("FOIA_OFFICE_EMAIL")
+    if office:
+        queue_email(
+            kind="requests/staff_notice",
+            recipient=office,
+            subject=f"New FOIA request {number}"
+            + (" (expedited processing asked)" if foia_request.expedited else ""),
+            context=context,
+            foia_request=foia_request,
+        )
+    else:
+        current_app.logger.warning(
+            "FOIA_OFFICE_EMAIL is not set: no staff notice for request %s", foia_request.id
+        )
 
 
 def status_link_sent(foia_request) -> None:

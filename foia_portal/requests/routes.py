@@ -91,7 +91,6 @@ def new():
                 submission_token=form.form_token.data or None,
             ),
             stored,
-            join_session=False,  # only its id and status-link nonce are read, for the redirect
         )
         db.session.commit()
     except IntegrityError:
@@ -130,8 +129,6 @@ def new():
         stored.discard()
         raise
     send_after_commit()
-    # The request is outside the session, so the commit did not expire it: no query here, and
-    # nothing of it is signed inside the transaction (on SQLite, inside the write lock).
     return redirect_to_confirmation(foia_request)
 
 
