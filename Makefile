@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := foia_portal/static/uswds/.copied
 USWDS_DIST := node_modules/@uswds/uswds/dist
 
-.PHONY: run test install assets db lint format bench migration browser-deps clean
+.PHONY: run test install assets db lint format bench bench-deps migration browser-deps clean
 
 run: db ## Serve the portal on http://127.0.0.1:5000 with the embedded SQLite database.
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -48,6 +48,12 @@ browser-deps: ## Debian's Chromium and ChromeDriver for the browser tests (root 
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "Chromium/ChromeDriver not installed and cannot install them here: the browser tests will be skipped."; fi
 
+bench-deps: ## Debian's wrk, which drives the benchmark's load (root with apt only).
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else echo "wrk is not installed and cannot be installed here: apt-get install wrk"; exit 1; fi
+
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -56,7 +62,7 @@ format:
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install ## The performance benchmark (see docs/performance.md).
+bench: install bench-deps ## The performance benchmark (see docs/performance.md).
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 migration: install ## Regenerate migrations/versions/0001_initial.py after changing a model.
