@@ -472,6 +472,5 @@ def test_sqlite_connections_use_wal_and_wait_for_the_write_lock(app, db_dialect)
         pytest.skip("SQLite's journal settings")
     connection = db.session.connection()
     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-    assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL, the default
     assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
-    assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 4_000
