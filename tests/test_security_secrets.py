@@ -13,7 +13,6 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from config import ProductionConfig, TestingConfig
 from foia_portal.core.logging import RedactingFilter, redact
@@ -170,10 +169,11 @@ def test_a_whole_journey_logs_nothing_secret_or_personal(
 
 
 def test_a_new_secret_key_signs_everyone_out_unless_the_old_one_is_a_fallback(app, client, officer):
-    # The session serializer is kept between requests (auth/session.py): it must follow the key.
     def queue_status() -> int:
-        g.pop("_login_user", None)  # the test's app context (and `g`) outlives each request
-        return client.get("/staff/").status_code
+        # A fresh app context per request, as in production: the test's own one (and its `g`,
+        # where Flask-Login keeps the user it loaded) outlives each request.
+        with app.app_context():
+            return client.get("/staff/").status_code
 
     assert login(client, officer).status_code == 303
     assert queue_status() == 200
