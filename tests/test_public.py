@@ -10,8 +10,8 @@ def test_public_pages_set_no_cookie(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
-    # Flask-Login's after-request hook looks into the (empty) session, so Flask marks the
-    # answer `Vary: Cookie`; visitors without a cookie still share every cached copy.
+    # Flask-Login's after-request hook asks whether the (empty) session holds its key, which
+    # Flask counts as reading it: the answer says `Vary: Cookie`, and sets no cookie.
     again = client.get(path)
     assert "Set-Cookie" not in again.headers
 

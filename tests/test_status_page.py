@@ -157,8 +157,8 @@ def test_links_are_itsdangerous_tokens_and_compressed_ones_still_open(app, clien
     reference = URLSafeSerializer(app.config["SECRET_KEY"], salt=SALT)
     token = reference.dumps([foia_request.id, foia_request.status_link_nonce])
     assert link_path(app, foia_request) == f"/foia/status/{token}"
-    # itsdangerous compresses a payload when that makes it shorter (a repetitive nonce); our
-    # signer never tries, but such a link still opens the page.
+    # itsdangerous compresses a payload when that makes it shorter (a repetitive nonce): such a
+    # link opens the page too.
     foia_request.status_link_nonce = "f" * 16
     db.session.commit()
     compressed = reference.dumps([foia_request.id, "f" * 16])

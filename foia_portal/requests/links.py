@@ -6,13 +6,11 @@ changing the nonce. No expiry, since requests can stay open for months.
 
 from __future__ import annotations
 
-import functools
 import secrets
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from itsdangerous import BadSignature, Serializer, URLSafeSerializer
-from itsdangerous.encoding import base64_encode
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from foia_portal.extensions import db
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
@@ -24,40 +22,18 @@ def new_link_nonce() -> str:
     return secrets.token_hex(8)
 
 
-class _LinkSerializer(URLSafeSerializer):
-    """itsdangerous' URL-safe serializer, without trying zlib on every token it makes.
-
-    It compresses each payload to see whether that is shorter; `[id, nonce]` with a random nonce
-    (about 30 bytes) practically never is, so the tokens are the ones it would make, and the
-    attempt was a third of the cost of signing (zlib sets up a compressor each time). Links
-    made either way read back: reading still accepts compressed payloads.
-    """
-
-    def dump_payload(self, obj) -> bytes:
-        return base64_encode(Serializer.dump_payload(self, obj))
-
-
-@functools.lru_cache(maxsize=4)
-def _serializer(secret_key: str) -> URLSafeSerializer:
-    return _LinkSerializer(secret_key, salt=SALT)
-
-
-@functools.lru_cache(maxsize=256)
-def _signed(secret_key: str, request_id: int, nonce: str) -> str:
-    # A new request's link is signed for the redirect and again for its two emails: once will do.
-    return _serializer(secret_key).dumps([request_id, nonce])
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def status_token(foia_request) -> str:
-    return _signed(
-        current_app.config["SECRET_KEY"], foia_request.id, foia_request.status_link_nonce
-    )
+    return _serializer().dumps([foia_request.id, foia_request.status_link_nonce])
 
 
 def read_status_token(token: str) -> tuple[int, str] | None:
     """The (request id, nonce) a token was signed for, or None when it is not ours."""
     try:
-        request_id, nonce = _serializer(current_app.config["SECRET_KEY"]).loads(token)
+        request_id, nonce = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
     if not isinstance(request_id, int) or not isinstance(nonce, str):
