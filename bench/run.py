@@ -99,10 +99,7 @@ def migrate(app) -> None:
 
     from flask_migrate import upgrade
 
-    from foia_portal.migrations import init_migrations
-
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    init_migrations(app)
     with app.app_context():
         upgrade()
 

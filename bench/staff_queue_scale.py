@@ -99,7 +99,6 @@ def main() -> None:
     from foia_portal import create_app
     from foia_portal.auth.models import StaffUser
     from foia_portal.extensions import db
-    from foia_portal.migrations import init_migrations
     from foia_portal.staff import queue
     from tests.conftest import make_test_config
 
@@ -110,7 +109,6 @@ def main() -> None:
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     try:
         app = create_app(make_test_config(url, Path(tempfile.mkdtemp())))
-        init_migrations(app)
         with app.app_context():
             from flask_migrate import upgrade
 

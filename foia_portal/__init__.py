@@ -39,9 +39,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from foia_portal import models  # noqa: F401  (every table known to Alembic)
     from foia_portal.auth.session import init_login_manager
-    from foia_portal.extensions import csrf, db, limiter, mail
+    from foia_portal.extensions import csrf, db, limiter, mail, migrate
 
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -86,8 +87,7 @@ def register_commands(app: Flask) -> None:
     from foia_portal.auth.cli import users_cli
     from foia_portal.faq.cli import faq_cli
     from foia_portal.mail.cli import outbox_cli
-    from foia_portal.migrations import migration_commands
     from foia_portal.reports.cli import report_cli
 
-    for group in (users_cli, faq_cli, outbox_cli, report_cli, migration_commands):
+    for group in (users_cli, faq_cli, outbox_cli, report_cli):
         app.cli.add_command(group)

@@ -6,6 +6,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
@@ -48,6 +49,7 @@ def set_sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 db = SQLAlchemy(model_class=Base)
 mail = Mail()
+migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -76,10 +76,8 @@ def upgrade_database(database_url: str, upload_folder: Path) -> None:
 
     from foia_portal import create_app
     from foia_portal.extensions import db
-    from foia_portal.migrations import init_migrations
 
     app = create_app(make_test_config(database_url, upload_folder))
-    init_migrations(app)
     with app.app_context():
         upgrade()
         db.engine.dispose()

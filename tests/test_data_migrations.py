@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from foia_portal.extensions import db
-from foia_portal.migrations import init_migrations
 from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,
@@ -116,7 +115,6 @@ def test_every_migration_goes_down_and_up_again_with_data_in_place(scratch_datab
 
     upgrade_database(scratch_database, tmp_path / "uploads")
     app = create_app(make_test_config(scratch_database, tmp_path / "uploads"))
-    init_migrations(app)
     revisions = revisions_newest_first()
     assert len(revisions) >= 3
     with app.app_context():

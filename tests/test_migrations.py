@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import subprocess
-import sys
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +12,6 @@ from alembic.migration import MigrationContext
 
 from foia_portal import PROJECT_DIR
 from foia_portal.extensions import db
-from foia_portal.migrations import init_migrations
 from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,
@@ -69,22 +66,6 @@ def test_flask_db_passes_the_groups_own_options_on(runner, tmp_path, caplog):
     assert f"Path doesn't exist: {missing}" in caplog.text
 
 
-def test_a_web_app_does_not_load_alembic(tmp_path):
-    # Alembic, Mako and Pygments would cost every web worker 9 MB (foia_portal/migrations.py).
-    code = (
-        "import sys\n"
-        "from foia_portal import create_app\n"
-        "from tests.conftest import make_test_config\n"
-        f"app = create_app(make_test_config('sqlite:///{tmp_path}/app.db', '{tmp_path}'))\n"
-        "print(app.test_client().get('/foia/request').status_code)\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'flask_migrate', 'mako'}))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.split() == ["200", "[]"]
-
-
 def test_partial_indexes_keep_their_conditions_in_the_migrated_database(app):
     # Alembic's comparison above ignores an index's WHERE clause: a migration that dropped one
     # would make every new request enter the index again (docs/performance.md).
@@ -130,7 +111,6 @@ def test_every_migration_downgrades_and_upgrades_again(database_url, tmp_path):
     try:
         upgrade_database(url, tmp_path)
         app = create_app(make_test_config(url, tmp_path))
-        init_migrations(app)
         with app.app_context():
             downgrade(revision="base")
             tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
