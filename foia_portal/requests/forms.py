@@ -34,7 +34,6 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from foia_portal.core.field_prototypes import PrototypeFieldsMeta
 from foia_portal.core.jsonforms import validate_json
 from foia_portal.core.text import has_control_characters, strip_text
 from foia_portal.core.vocabulary import (
@@ -104,7 +103,7 @@ TEXT = [strip_text]
 class FoiaRequestForm(FlaskForm):
     """Every field a requester sends, grouped as the National FOIA Portal groups them."""
 
-    class Meta(PrototypeFieldsMeta):
+    class Meta:
         # Anonymous public form: no session, so no session-bound CSRF token. Double submission is
         # prevented by `form_token`; see docs/security.md.
         csrf = False

@@ -232,8 +232,8 @@ HTML_ONLY_FIELDS = {"released", "confirm"}
 def action_values(form: ActionForm) -> dict:
     """The values a workflow service takes, from a validated action form."""
     return {
-        name: field.data
-        for name, field in form._fields.items()
+        name: value
+        for name, value in form.data.items()
         if name not in ("csrf_token", "version", "confirm")
     }
 

@@ -108,7 +108,7 @@ def parse_filters(
     form = QueueFilterForm(formdata=args)
     form.validate()
     errors = {name: list(messages) for name, messages in form.errors.items()}
-    data = {name: form[name].data for name in form._fields if name not in errors}
+    data = {name: value for name, value in form.data.items() if name not in errors}
     assignee = (data.get("assignee") or "").strip()
     assignee_id = None
     if assignee.lower() == "mine":

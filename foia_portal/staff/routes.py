@@ -425,9 +425,8 @@ def users():
         )
     except accounts.AccountError as error:
         db.session.rollback()
-        target = form._fields.get(error.field or "")
-        if target is not None:
-            target.errors = [*target.errors, str(error)]
+        if error.field in form:
+            form[error.field].errors = [*form[error.field].errors, str(error)]
         else:
             form.form_errors.append(str(error))
         return render_users(create_form=form), 422
