@@ -133,14 +133,8 @@ def config_overrides():
 @pytest.fixture
 def app(database_url, tmp_path, config_overrides):
     from foia_portal import create_app
-    from foia_portal.extensions import db, limiter
+    from foia_portal.extensions import db
 
-    # One `limiter` serves every test's app (production has one app per process), and
-    # Flask-Limiter keeps its "storage is down" mark across init_app: after a test with Redis
-    # unreachable, the next app would start on the in-memory fallback and switch back to its
-    # own storage, with empty counters, at a moment that depends on the clock.
-    assert hasattr(limiter, "_storage_dead"), "Flask-Limiter changed: find its new flag"
-    limiter._storage_dead = False
     app = create_app(make_test_config(database_url, tmp_path / "uploads", **config_overrides))
     with app.app_context():
         yield app
