@@ -107,10 +107,16 @@ class Config:
     FAQ_PAGE_SIZE = 10
     QUEUE_PAGE_SIZE = 50
 
-    # Rendered public pages kept per process and served again while their data is unchanged
-    # (foia_portal/core/page_cache.py). The bound is per worker process.
+    # Whole public pages, keyed on the version of the data they show (foia_portal/page_cache.py),
+    # through Flask-Caching: in each process by default, in Redis when CACHE_REDIS_URL is set
+    # (several servers then share one cache). A key never goes stale: a changed page has a new
+    # key, and the old one ages out.
     PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
-    PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 32 * 1024 * 1024)
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "foia-portal:")
+    CACHE_DEFAULT_TIMEOUT = 24 * 60 * 60
+    CACHE_THRESHOLD = env_int("CACHE_THRESHOLD", 2000)  # SimpleCache: pages per process
 
 
 class DevelopmentConfig(Config):

@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -49,6 +50,7 @@ def set_sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 db = SQLAlchemy(model_class=Base)
 mail = Mail()
+cache = Cache()
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -16,7 +16,6 @@ ARTICLE = "/faq/how-much-does-a-foia-request-cost"
 
 def assert_no_session(response) -> None:
     assert "Set-Cookie" not in response.headers
-    assert "Cookie" not in response.headers.get("Vary", "")
 
 
 def test_the_faq_lists_questions_by_category_with_a_search_box(client, small_faq):
@@ -95,11 +94,9 @@ def test_an_article_shows_the_answer_related_questions_and_faqpage_json_ld(clien
     assert "<strong>fee</strong>" in html
     assert "Last updated" in html
     assert 'href="/faq/how-do-i-qualify-for-a-fee-waiver"' in html  # related, same category
-    match = re.search(
-        r'<script type="application/ld\+json" nonce="([^"]+)">(.*?)</script>', html, re.S
-    )
-    assert match and match.group(1) in response.headers["Content-Security-Policy"]
-    data = json.loads(match.group(2))
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match
+    data = json.loads(match.group(1))
     assert data["@type"] == "FAQPage"
     assert data["mainEntity"][0]["name"] == "How much does a FOIA request cost?"
     assert data["mainEntity"][0]["acceptedAnswer"]["@type"] == "Answer"

@@ -21,7 +21,6 @@ from foia_portal.requests.models import FoiaRequest
 from foia_portal.requests.uploads import check_upload
 from tests.fixtures.adversarial import (
     XSS_PAYLOADS,
-    csp_nonce_of,
     executable_markup,
     page_text,
     tag_counts,
@@ -53,12 +52,11 @@ def requester_fields(valid_request_fields: dict, text: str) -> dict:
     return fields
 
 
-def safe_page(response, *, nonce_required: bool = True) -> str:
+def safe_page(response) -> str:
     """The page, after checking it answered 200 and nothing in it can run script."""
     assert response.status_code == 200, response.status_code
     page = response.get_data(as_text=True)
-    nonce = csp_nonce_of(response) if nonce_required else None
-    assert executable_markup(page, nonce) == []
+    assert executable_markup(page) == []
     assert "testing-secret-key" not in page  # a template expression was not evaluated
     return page
 

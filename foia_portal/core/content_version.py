@@ -1,11 +1,9 @@
-"""A counter per kind of data, moved on every change: the stamp that kept pages and figures key on.
+"""A counter per kind of data, moved on every change: the version cached pages key on.
 
-`content_version(FAQ)` is one primary-key read; any flush that adds, changes or deletes a FAQ
-article or category moves the counter in the same transaction (a session hook, so no service can
-forget it; faq/models.py declares which models move it). Votes change only the helpfulness
-counts, which no public page shows, and so leave the counter alone. `REQUESTS` moves likewise
-with any request, requester, timeline event, hold or attachment (requests/models.py); with the
-count of requests filed (the tracking-number counters) it is the staff queue's data version.
+`content_version(FAQ)` is one primary-key read; any flush of the app's session that adds, changes
+or deletes a FAQ article or category moves the counter in the same transaction (a session hook,
+so no service can forget it; faq/models.py declares which models move it). Votes change only the
+helpfulness counts, which no public page shows, and so leave the counter alone.
 
 Why a counter and not `max(updated_at)` or `max(id)`: those follow the order in which
 transactions wrote, not the order in which they committed. On PostgreSQL a transaction that
@@ -25,7 +23,6 @@ from foia_portal.core.counter_rows import bump_counter_row
 from foia_portal.extensions import db
 
 FAQ = "faq"
-REQUESTS = "requests"
 
 
 class ContentVersion(db.Model):
@@ -36,30 +33,25 @@ class ContentVersion(db.Model):
         return f"<ContentVersion {self.name}={self.version}>"
 
 
-_TABLE = ContentVersion.__table__
-_READ = sa.select(_TABLE.c.version).where(_TABLE.c.name == sa.bindparam("name"))
-_BUMP = (
-    sa.update(_TABLE)
-    .where(_TABLE.c.name == sa.bindparam("counter"))
-    .values(version=_TABLE.c.version + 1)
-    .returning(_TABLE.c.version)
-)
-
-
 def content_version(name: str) -> int:
-    """The current version of `name` (0 before its first change).
-
-    Read on a connection of its own, not through the session: this is the one statement a
-    cached page costs, and a session's setup and teardown cost three times the read.
-    """
-    with db.engine.connect() as connection:
-        return connection.execute(_READ, {"name": name}).scalar() or 0
+    """The current version of `name` (0 before its first change)."""
+    version = db.session.scalar(
+        sa.select(ContentVersion.version).where(ContentVersion.name == name)
+    )
+    return version or 0
 
 
 def bump_content_version(name: str, session: Session | None = None) -> None:
     """Move `name`'s counter, in the caller's transaction (its row is made on first use)."""
+    table = ContentVersion.__table__
+    bump = (
+        sa.update(table)
+        .where(table.c.name == sa.bindparam("counter"))
+        .values(version=table.c.version + 1)
+        .returning(table.c.version)
+    )
     connection = (session or db.session).connection()
-    bump_counter_row(connection, _BUMP, {"counter": name}, {"name": name, "version": 0})
+    bump_counter_row(connection, bump, {"counter": name}, {"name": name, "version": 0})
 
 
 def _changed(session: Session, kinds: tuple[type, ...], unshown: frozenset[str]) -> bool:
@@ -87,8 +79,9 @@ def moved_by(name: str, *kinds: type, unshown: frozenset[str] = frozenset()) -> 
     _MOVED_BY[name] = (kinds, unshown)
 
 
-@event.listens_for(Session, "before_flush")
+@event.listens_for(db.session, "before_flush")
 def _bump_versions(session: Session, flush_context, instances) -> None:
+    # On the app's session only: other sessions (a script's, a test's) are theirs to manage.
     for name, (kinds, unshown) in _MOVED_BY.items():
         if _changed(session, kinds, unshown):
             bump_content_version(name, session)

@@ -2,7 +2,7 @@
 
 These pages are anonymous and cache-friendly: they never touch the session (no `current_user`,
 no `flash`, no CSRF token). The only cookie is the random voter id, set by the vote itself. Each
-rendered page is kept per process, keyed on the FAQ's content version (core/page_cache.py).
+rendered page is cached whole, keyed on the FAQ's content version (core/page_cache.py).
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from foia_portal.core.append_only import append_only
-from foia_portal.core.content_version import REQUESTS, moved_by
 from foia_portal.core.types import UTCDateTime, utcnow
 from foia_portal.core.vocabulary import Channel, Status
 from foia_portal.extensions import db
@@ -285,8 +284,3 @@ class RequestEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<RequestEvent {self.id} {self.kind}>"
-
-
-# The staff queue's kept pages and figures follow every change to a request and what hangs on it
-# (core/content_version.py).
-moved_by(REQUESTS, FoiaRequest, RequestEvent, Attachment, HoldPeriod, Requester)

@@ -51,14 +51,10 @@ def submission_limit() -> str:
 def new():
     """The FOIA request form; a valid POST files the request and redirects to its confirmation."""
     if request.method == "GET":
-        # The same page for everyone but its one-time form token (and CSP nonce): rendered once
-        # per worker with a placeholder (its 24 fields cost several times a FAQ page), and the
-        # token put in on every response.
-        return cached_page(
-            "request-form",
-            _render_blank_form,
-            fill_in={_FORM_TOKEN_PLACEHOLDER: secrets.token_urlsafe(24)},
-        )
+        # Rendered for each visitor: it carries a one-time form token of its own.
+        form = FoiaRequestForm()
+        form.form_token.data = secrets.token_urlsafe(24)
+        return render_template("requests/new.html", form=form)
 
     form = FoiaRequestForm()
 
@@ -130,17 +126,6 @@ def new():
         raise
     send_after_commit()
     return redirect_to_confirmation(foia_request)
-
-
-# URL-safe and of a token's length, so the form renders it exactly as it will a token; no text on
-# the page can contain it (it is new in every process).
-_FORM_TOKEN_PLACEHOLDER = secrets.token_urlsafe(24)
-
-
-def _render_blank_form() -> str:
-    form = FoiaRequestForm()
-    form.form_token.data = _FORM_TOKEN_PLACEHOLDER
-    return render_template("requests/new.html", form=form)
 
 
 NOT_FILED = (
@@ -280,8 +265,8 @@ def request_for_link(token: str) -> FoiaRequest | None:
 def status_link(token: str):
     """The requester's status page, opened from the signed link in every email.
 
-    Kept rendered per process (core/page_cache.py) until the request changes: its row version,
-    its newest timeline event and attachment, and the date (days left count down) are the key.
+    Cached whole (core/page_cache.py) until the request changes: its row version, its newest
+    timeline event and attachment, and the date (days left count down) are the key.
     """
     stamp = status_page_stamp(token)
     if stamp is None:

@@ -14,10 +14,9 @@ stopped, § 552(a)(6)(A)(ii)) or closed is never overdue.
 from __future__ import annotations
 
 import csv
-import functools
 import io
+import json
 import re
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -28,13 +27,11 @@ from sqlalchemy.orm import joinedload
 
 from foia_portal.auth.models import StaffUser
 from foia_portal.core import deadlines
-from foia_portal.core.content_version import REQUESTS, ContentVersion
-from foia_portal.core.page_cache import LruCache, app_cache
 from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
 from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import OPEN_STATUSES, Status
-from foia_portal.extensions import db
-from foia_portal.requests.models import FoiaRequest, Requester, RequestEvent, TrackingSequence
+from foia_portal.extensions import cache, db
+from foia_portal.requests.models import FoiaRequest, Requester
 from foia_portal.staff.forms import QueueFilterForm
 
 CLOCK_RUNNING = (Status.RECEIVED, Status.IN_PROGRESS)
@@ -147,23 +144,6 @@ def parse_filters(
         today=today or deadlines.today_eastern(),
     )
     return filters, errors
-
-
-def kept_filters(
-    query_string: bytes, args: Mapping[str, Any], user: StaffUser
-) -> tuple[QueueFilters, dict[str, list[str]]]:
-    """`parse_filters`, remembered per URL, user and day: staff page through the same few views
-    all day. A view filtered by a colleague's email is parsed afresh (it reads the staff table)."""
-    today = deadlines.today_eastern()
-    key = ("filters", query_string, user.id, today)
-    cache = figures_cache()
-    found = cache.get(key)
-    if found is None:
-        found = parse_filters(args, user, today)
-        if found[0].assignee in ("", "mine", "unassigned"):
-            cache.put(key, found, FIGURE_ENTRY_BYTES + 2 * len(query_string))
-    filters, errors = found
-    return filters, {name: list(messages) for name, messages in errors.items()}
 
 
 def status_in(statuses) -> sa.ColumnElement[bool]:
@@ -293,16 +273,10 @@ class QueuePage:
         return self.previous_cursor is None
 
 
-@functools.lru_cache(maxsize=4096)
-def _business_days_left(due_date: date, today: date) -> int:
-    # A page's rows share a few due dates; bounded, and keyed by the date asked about.
-    return deadlines.business_days_left(due_date, today)
-
-
 def row_for(foia_request: FoiaRequest, today: date) -> QueueRow:
     if foia_request.status not in CLOCK_RUNNING:
         return QueueRow(foia_request, None, False)
-    left = _business_days_left(foia_request.due_date, today)
+    left = deadlines.business_days_left(foia_request.due_date, today)
     return QueueRow(foia_request, left, foia_request.due_date < today)
 
 
@@ -395,12 +369,9 @@ class TableRow:
 
 
 def table_page(filters: QueueFilters) -> QueuePage:
-    """`queue_page` for the HTML table: rows are TableRows; no total (see `kept_total`)."""
+    """`queue_page` for the HTML table: rows are TableRows; no total (see `cached_total`)."""
     today = filters.today
-    # On the connection: a Core statement needs none of the ORM session's execution layer.
-    found = (
-        db.session.connection().execute(page_query(filters, *_cursor(filters), table=True)).all()
-    )
+    found = db.session.execute(page_query(filters, *_cursor(filters), table=True)).all()
     rows = []
     for r in found:
         running = r.status in CLOCK_RUNNING
@@ -416,7 +387,7 @@ def table_page(filters: QueueFilters) -> QueuePage:
                 r.email,
                 r.assignee_name,
                 r.assignee_email,
-                _business_days_left(r.due_date, today) if running else None,
+                deadlines.business_days_left(r.due_date, today) if running else None,
                 running and r.due_date < today,
             )
         )
@@ -511,18 +482,6 @@ def assignee_choices() -> list[sa.Row]:
     ).all()
 
 
-def kept_assignee_choices() -> list[sa.Row]:
-    """`assignee_choices()`, read at most once a minute per process: a colleague added or
-    deactivated appears in (or leaves) the filter's list within a minute; filtering by an email
-    typed in the URL works at once either way."""
-    cache = figures_cache()
-    entry = cache.get(("assignees",))
-    if entry is None or time.monotonic() - entry[0] >= FIGURES_MAX_AGE_SECONDS:
-        entry = (time.monotonic(), assignee_choices())
-        cache.put(("assignees",), entry, FIGURE_ENTRY_BYTES + 256 * len(entry[1]))
-    return entry[1]
-
-
 def mine_open(user: StaffUser) -> int:
     """Open requests assigned to `user`."""
     return db.session.scalar(
@@ -534,156 +493,49 @@ def mine_open(user: StaffUser) -> int:
     )
 
 
-# --- figures kept between page views ------------------------------------------------------------
+# --- figures cached a minute ----------------------------------------------------------------------
 #
 # The counts at the top of the queue page (by status, overdue, due soon, mine, the dashboard) and
 # the total of the filtered view are aggregates over many rows: tens of milliseconds at 100,000
-# requests, growing with the table. The page itself is one index walk of 51 rows. So each process
-# keeps the figures it computed, with the data version they were computed at, and serves them:
-# - as they are while the data version has not moved (nothing was inserted or changed: exact);
-# - for up to FIGURES_MAX_AGE_SECONDS after it moved, unless the signed-in staff member changed
-#   something since (their own action shows at once; the page says "figures as of HH:MM");
-# - recomputed otherwise, and always on a new day (overdue is a matter of the date).
-# The data version (read once per page, one statement) is the request data's change counter
-# (core/content_version.py: moved in the same transaction as every change to a request, its
-# timeline, holds or files, so it follows commit order), the number of requests filed (the total
-# of the tracking-number counters, which every new request moves in its own transaction, in
-# commit order too: intake does not move the change counter as well), and max(request_event.id),
-# which names the last timeline event, so "did this user act since" is a walk of the few events
-# written after it.
+# requests, growing with the table, where the page's table is one index walk of 51 rows. So the
+# figures are cached for a minute (Flask-Caching: per process, or shared through Redis), keyed on
+# the date (overdue is a matter of the date) and whatever else they count; the page says how
+# recent they are.
 
-FIGURES_MAX_AGE_SECONDS = 60
-FIGURES_CACHE_BYTES = 512 * 1024  # per process; an entry is sized at FIGURE_ENTRY_BYTES
-FIGURE_ENTRY_BYTES = 1024
-FIGURES_EXTENSION_KEY = "staff_queue_figures"
+FIGURES_TIMEOUT_SECONDS = 60
 
 
 @dataclass(frozen=True)
-class DataVersion:
-    changes: int  # content_version(REQUESTS)
-    filed: int  # sum(tracking_sequence.last_value): requests filed
-    last_event_id: int  # max(request_event.id)
-
-
-@dataclass(frozen=True)
-class KeptFigures:
+class CachedFigures:
     value: Any
-    version: DataVersion
-    computed_at: float  # time.monotonic()
     as_of: datetime  # UTC, for the page
 
 
-def figures_cache() -> LruCache:
-    return app_cache(FIGURES_EXTENSION_KEY, FIGURES_CACHE_BYTES)
-
-
-_DATA_VERSION = sa.select(
-    sa.select(ContentVersion.version).where(ContentVersion.name == REQUESTS).scalar_subquery(),
-    sa.select(sa.func.sum(TrackingSequence.last_value)).scalar_subquery(),
-    sa.select(sa.func.max(RequestEvent.id)).scalar_subquery(),
-)
-
-
-def data_version() -> DataVersion:
-    """The version of the request data now: one statement (two index probes, a row per year)."""
-    # On the session's connection, past the ORM's per-statement work: a third of the cost.
-    changes, filed, last_event = db.session.connection().execute(_DATA_VERSION).one()
-    return DataVersion(changes or 0, filed or 0, last_event or 0)
-
-
-def acted_since(user_id: int | None, event_id: int) -> bool:
-    """Whether `user_id` recorded a timeline event after `event_id` (a primary-key range walk
-    over the events of the last minute at most)."""
-    if user_id is None:
-        return False
-    return (
-        db.session.scalar(
-            sa.select(RequestEvent.id)
-            .where(RequestEvent.id > event_id, RequestEvent.actor_id == user_id)
-            .limit(1)
-        )
-        is not None
-    )
-
-
-@dataclass
-class Freshness:
-    """What one page view knows about the data: its version now, and whether the signed-in user
-    acted since a kept entry was computed (asked at most once per entry generation)."""
-
-    version: DataVersion
-    user_id: int | None
-    _acted: dict[int, bool] = field(default_factory=dict)
-
-    def user_acted_since(self, event_id: int) -> bool:
-        if event_id not in self._acted:
-            self._acted[event_id] = acted_since(self.user_id, event_id)
-        return self._acted[event_id]
-
-
-def freshness(user_id: int | None) -> Freshness:
-    """Read once per page, before any `kept` figure."""
-    return Freshness(data_version(), user_id)
-
-
-def kept(key: tuple, compute: Callable[[], Any], fresh: Freshness) -> KeptFigures:
-    """`compute()`'s value for `key` (which must name the date and anything else it depends on),
-    recomputed as the rules above say."""
-    cache = figures_cache()
-    entry: KeptFigures | None = cache.get(key)
-    if entry is not None and (
-        entry.version == fresh.version
-        or (
-            time.monotonic() - entry.computed_at < FIGURES_MAX_AGE_SECONDS
-            and not fresh.user_acted_since(entry.version.last_event_id)
-        )
-    ):
-        return entry
-    entry = KeptFigures(compute(), fresh.version, time.monotonic(), utcnow())
-    cache.put(key, entry, FIGURE_ENTRY_BYTES)
+def cached_figures(key: tuple, compute: Callable[[], Any]) -> CachedFigures:
+    """`compute()`'s value for `key` (which must name the date and anything else it counts)."""
+    cache_key = json.dumps(["queue-figures", *key], default=str)
+    entry = cache.get(cache_key)
+    if entry is None:
+        entry = CachedFigures(compute(), utcnow())
+        cache.set(cache_key, entry, timeout=FIGURES_TIMEOUT_SECONDS)
     return entry
 
 
-def kept_total(filters: QueueFilters, fresh: Freshness) -> KeptFigures:
+def cached_total(filters: QueueFilters) -> CachedFigures:
     """The (capped) total of a view, whichever page of it is shown."""
     view = replace(filters, after="", before="", per_page=DEFAULT_PER_PAGE)
-    return kept(("total", view), lambda: count(view), fresh)
+    return cached_figures(("total", view), lambda: count(view))
 
 
-def kept_summary(user: StaffUser, today: date, fresh: Freshness) -> KeptFigures:
+def cached_summary(user: StaffUser, today: date) -> CachedFigures:
     """The counts at the top of the page: the office's (shared by every user) and the user's."""
-    office = kept(("summary", today), lambda: summary(None, today), fresh)
-    mine = kept(("mine", user.id, today), lambda: mine_open(user), fresh)
+    office = cached_figures(("summary", today), lambda: summary(None, today))
+    mine = cached_figures(("mine", user.id, today), lambda: mine_open(user))
     return replace(
         office,
         value=replace(office.value, mine_open=mine.value),
         as_of=min(office.as_of, mine.as_of),
     )
-
-
-# The page's table is different: it is exact. Rendered once per (view, page, data version) and
-# kept while the data version stands (every staff member opening the default view shares it),
-# it is never shown once anything has changed.
-TABLES_CACHE_BYTES = 4 * 1024 * 1024  # per process; about 35 KB a table
-TABLES_EXTENSION_KEY = "staff_queue_tables"
-PAGES_CACHE_BYTES = 8 * 1024 * 1024  # per process; about 50 KB a page
-PAGES_EXTENSION_KEY = "staff_queue_pages"
-
-
-def pages_cache() -> LruCache:
-    """Whole queue pages as staff members see them (staff/routes.py `queue`)."""
-    return app_cache(PAGES_EXTENSION_KEY, PAGES_CACHE_BYTES)
-
-
-def kept_table(filters: QueueFilters, fresh: Freshness, render: Callable[[QueuePage], str]):
-    """`render(table_page(filters))`, kept for this exact view, page and data version."""
-    cache = app_cache(TABLES_EXTENSION_KEY, TABLES_CACHE_BYTES)
-    key = (filters, fresh.version)  # the filters name the date, the cursor and any assignee
-    html = cache.get(key)
-    if html is None:
-        html = render(table_page(filters))
-        cache.put(key, html, 2 * len(html) + 512)
-    return html
 
 
 # --- CSV export --------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     stream_with_context,
     url_for,
 )
@@ -29,7 +28,6 @@ from foia_portal.auth.access import admin_required, staff_required
 from foia_portal.auth.forms import UserChangeForm, UserForm
 from foia_portal.auth.models import AuditEntry, StaffUser
 from foia_portal.core import deadlines
-from foia_portal.core.page_cache import cached_page
 from foia_portal.core.tracking import normalise_tracking_number
 from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import DISPOSITION_LABELS, TRACK_LABELS
@@ -71,65 +69,28 @@ def _register_template_helpers(state) -> None:
 def queue():
     """The queue: counts at the top, then the filtered, sorted, paginated table of requests.
 
-    The page is one index walk; the counts are kept between page views (staff/queue.py, "figures
-    kept between page views") and the page says how recent they are."""
-    filters, errors = queue_module.kept_filters(request.query_string, request.args, current_user)
+    The table is one index walk; the counts are cached for a minute (staff/queue.py) and the
+    page says how recent they are."""
+    filters, errors = queue_module.parse_filters(request.args, current_user)
     today = filters.today
-    fresh = queue_module.freshness(current_user.id)
-    total = queue_module.kept_total(filters, fresh)
-    summary = queue_module.kept_summary(current_user, today, fresh)
-    dashboard = queue_module.kept(("dashboard", today), lambda: dashboard_figures(today), fresh)
-    as_of = min(total.as_of, summary.as_of, dashboard.as_of)
-    staff = queue_module.kept_assignee_choices()
-
-    def render():
-        # The table is kept per (view, data version), shared by every staff member: a kept page
-        # (below) has one already, and only a page rendered afresh asks for it.
-        table = queue_module.kept_table(
-            filters,
-            fresh,
-            # Autoescaped by the template engine: safe to place as it is.
-            lambda page: Markup(  # noqa: S704
-                render_template("staff/_queue_table.html", page=page, filters=filters)
-            ),
-        )
-        return render_template(
-            "staff/queue.html",
-            table=table,
-            total=total.value,
-            total_is_capped=total.value > queue_module.COUNT_LIMIT,
-            filters=filters,
-            errors=errors,
-            summary=summary.value,
-            dashboard=dashboard.value,
-            figures_as_of=as_of.astimezone(deadlines.EASTERN),
-            staff=staff,
-            active_nav="queue",
-        ), (422 if errors else 200)
-
-    if errors or "_flashes" in session:
-        return render()
-    # The whole page is kept too, for this user, session and exactly what it shows: the table
-    # (its view and data version), the figures, the colleagues in the filter, who is signed in.
-    # The session's CSRF secret is in the key, so the sign-out form's token stays valid.
-    # The colleagues as plain tuples: a SQLAlchemy Row's repr cost 1 us each, 25 us a view.
-    shown = (repr((total.value, summary.value, dashboard.value)), as_of, tuple(map(tuple, staff)))
-    key = (
-        "staff-queue",
-        current_user.id,
-        current_user.name,
-        current_user.role,
-        session.get("csrf_token"),
-        request.query_string,  # the form shows the parameters as typed
-        filters,
-        fresh.version,
-        shown,
-    )
-    # A session changed while rendering (the first CSRF token after signing in) is written to a
-    # cookie after this: that page belongs to that moment, not to the key.
-    return cached_page(
-        key, render, cache=queue_module.pages_cache(), keep_if=lambda: not session.modified
-    )
+    total = queue_module.cached_total(filters)
+    summary = queue_module.cached_summary(current_user, today)
+    dashboard = queue_module.cached_figures(("dashboard", today), lambda: dashboard_figures(today))
+    return render_template(
+        "staff/queue.html",
+        page=queue_module.table_page(filters),
+        total=total.value,
+        total_is_capped=total.value > queue_module.COUNT_LIMIT,
+        filters=filters,
+        errors=errors,
+        summary=summary.value,
+        dashboard=dashboard.value,
+        figures_as_of=min(total.as_of, summary.as_of, dashboard.as_of).astimezone(
+            deadlines.EASTERN
+        ),
+        staff=queue_module.assignee_choices(),
+        active_nav="queue",
+    ), (422 if errors else 200)
 
 
 @bp.route("/queue.csv")
@@ -540,7 +501,6 @@ def faq_list():
 
 def _save_faq(faq=None):
     """Create or edit an FAQ; the "preview" button shows the rendered answer without saving."""
-    from markupsafe import Markup
 
     form = _faq_form(faq)
     template = "staff/faq_edit.html"
