@@ -297,7 +297,7 @@ def test_only_released_records_of_this_request_can_be_downloaded(app, client, fi
     assert status_of(client, f"{base}/records/{own.id}") == 404
 
 
-def test_the_due_date_explanation_follows_an_open_hold_day_by_day_and_is_kept_otherwise(
+def test_the_due_date_explanation_follows_an_open_hold_day_by_day(
     app, monkeypatch
 ):
     from types import SimpleNamespace
@@ -317,11 +317,14 @@ def test_the_due_date_explanation_follows_an_open_hold_day_by_day_and_is_kept_ot
     assert "so far that adds 2 business days" in explained(date(2026, 12, 2))
     assert "so far that adds 3 business days" in explained(date(2026, 12, 3))
 
-    # Without one the sentences are kept; a caller changing its copy changes nothing.
+    # Without one the sentences do not change with the date.
     plain = deadlines.compute_deadline(received)
-    first = explain_deadline(request, plain)
-    first.append("scribbled on")
-    assert explain_deadline(request, plain) == first[:-1]
+
+    def explained_plain(today: date) -> list[str]:
+        monkeypatch.setattr(deadlines, "today_eastern", lambda: today)
+        return explain_deadline(request, plain)
+
+    assert explained_plain(date(2026, 12, 2)) == explained_plain(date(2027, 3, 1))
 
 
 def timeline_headings(html: str) -> list[str]:

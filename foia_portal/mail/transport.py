@@ -9,7 +9,6 @@ everything else (address and header sanitising, the `email_dispatched` signal us
 
 from __future__ import annotations
 
-import functools
 import smtplib
 from dataclasses import dataclass, field
 from email import charset as email_charset
@@ -119,12 +118,7 @@ def open_connection() -> TimedConnection:
 
 def sender_domain() -> str:
     """The domain of MAIL_DEFAULT_SENDER, used to make Message-IDs that are ours."""
-    return _domain_of(current_app.config.get("MAIL_DEFAULT_SENDER") or "")
-
-
-@functools.lru_cache(maxsize=8)
-def _domain_of(sender: str) -> str:
-    # parseaddr costs more than the rest of a Message-ID; the sender seldom changes.
+    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or ""
     return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 

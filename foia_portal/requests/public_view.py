@@ -11,7 +11,6 @@ ISO 8601 strings, for JSON.
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime
 from typing import Any
 
@@ -71,16 +70,8 @@ def explain_deadline(foia_request: FoiaRequest, deadline: Deadline) -> list[str]
     """How the due date was worked out, in plain sentences (for the status page and the emails)."""
     arrived = _eastern_date(foia_request.submitted_at)
     ends_hour = current_app.config.get("BUSINESS_DAY_ENDS_HOUR", deadlines.BUSINESS_DAY_ENDS_HOUR)
-    if any(pause.end is None for pause in deadline.pauses):
-        return _explain(arrived, deadline, ends_hour, deadlines.today_eastern())
-    # Nothing else in it moves with the date: every request received on one day with one clock
-    # (every new request, and both of its emails) has the same sentences. Made once.
-    return list(_kept_explanation(arrived, deadline, ends_hour))
-
-
-@functools.lru_cache(maxsize=256)
-def _kept_explanation(arrived: date | None, deadline: Deadline, ends_hour: int) -> tuple[str, ...]:
-    return tuple(_explain(arrived, deadline, ends_hour, today=None))
+    # Only an open pause reads today: it adds a business day a day until the requester answers.
+    return _explain(arrived, deadline, ends_hour, deadlines.today_eastern())
 
 
 def _explain(
