@@ -116,7 +116,7 @@ class Config:
     CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "foia-portal:")
     CACHE_DEFAULT_TIMEOUT = 24 * 60 * 60
-    CACHE_THRESHOLD = env_int("CACHE_THRESHOLD", 2000)  # SimpleCache: pages per process
+    CACHE_THRESHOLD = env_int("CACHE_THRESHOLD", 1200)  # SimpleCache: pages per process
 
 
 class DevelopmentConfig(Config):

@@ -1,4 +1,4 @@
-"""The benchmark's figures, their targets (issue 9), and the tables printed at the end of a run."""
+"""The benchmark's figures, their targets, and the tables printed at the end of a run."""
 
 from __future__ import annotations
 
@@ -14,31 +14,41 @@ from bench.wrk import WrkResult
 
 @dataclass(frozen=True)
 class Target:
-    """What an endpoint must reach: a throughput ratio to the ceiling and a p99 latency (ms)."""
+    """What an endpoint must reach: a throughput ratio to the ceiling (None: printed, not judged),
+    a p99 latency and, where it is judged by latency, a p50 (ms)."""
 
-    min_ratio: float
+    min_ratio: float | None
     max_p99_ms: float
     min_ratio_postgresql: float | None = None
+    max_p50_ms: float | None = None
+    on_both_databases: bool = False
 
     def applies_to(self, database: str) -> bool:
-        """Issue 9's speed targets are SQLite's unless it names one for PostgreSQL."""
-        return database != "postgresql" or self.min_ratio_postgresql is not None
+        """The speed targets are SQLite's unless one is named for PostgreSQL or both."""
+        return (
+            database != "postgresql"
+            or self.min_ratio_postgresql is not None
+            or self.on_both_databases
+        )
 
-    def ratio_for(self, database: str) -> float:
+    def ratio_for(self, database: str) -> float | None:
         if database == "postgresql" and self.min_ratio_postgresql is not None:
             return self.min_ratio_postgresql
         return self.min_ratio
 
 
-# Issue 9, "Targets" (2 workers, SQLite unless noted). On PostgreSQL a page without its own
-# target is shown against SQLite's for reference; its errors and lost submissions still count.
+# The targets (2 workers, SQLite unless noted; docs/performance.md). On PostgreSQL a page without
+# its own target is shown against SQLite's for reference; its errors and lost submissions still
+# count. The staff queue is judged by latency, the submission by correctness and p99 alone (its
+# ratio is printed): a FOIA office files a few thousand requests a day at most.
 TARGETS: dict[str, Target] = {
+    "home": Target(0.40, 50),
     "faq_article": Target(0.40, 50),
     "faq_search": Target(0.30, 60, min_ratio_postgresql=0.25),
     "status_page": Target(0.35, 50),
-    "staff_queue_page_1": Target(0.20, 100),
-    "staff_queue_page_200": Target(0.20, 100),
-    "submission": Target(0.10, 200),
+    "staff_queue_page_1": Target(None, 100, max_p50_ms=50, on_both_databases=True),
+    "staff_queue_page_200": Target(None, 100, max_p50_ms=50, on_both_databases=True),
+    "submission": Target(None, 200, on_both_databases=True),
 }
 SQLITE_ONLY = "SQLite's target, for reference"
 ANNUAL_REPORT_MAX_SECONDS = 2.0
@@ -48,8 +58,10 @@ SEARCH_GROWTH_MAX = 3.0
 
 LABELS = {
     "ceiling": "ceiling: bare Flask route",
+    "home": "home page",
     "faq_article": "FAQ article",
     "faq_search": "FAQ search (query mix, typos)",
+    "faq_search_fresh": "FAQ search, queries never asked before",
     "status_page": "status page (signed link)",
     "staff_queue_page_1": "staff queue, overdue, page 1",
     "staff_queue_page_200": "staff queue, overdue, page 200",
@@ -125,10 +137,13 @@ class BenchReport:
                 continue
             applies = target.applies_to(self.database)
             problems = []
-            if applies and (figure.ratio is None or figure.ratio < target.ratio_for(self.database)):
-                problems.append(f"ratio < {target.ratio_for(self.database):.2f}")
+            min_ratio = target.ratio_for(self.database)
+            if applies and min_ratio is not None and (figure.ratio or 0) < min_ratio:
+                problems.append(f"ratio < {min_ratio:.2f}")
             if applies and not figure.p99_ms < target.max_p99_ms:
                 problems.append(f"p99 ≥ {target.max_p99_ms:.0f} ms")
+            if applies and target.max_p50_ms is not None and not figure.p50_ms < target.max_p50_ms:
+                problems.append(f"p50 ≥ {target.max_p50_ms:.0f} ms")
             if figure.errors:
                 problems.append(f"{figure.errors} errors")
             if figure.name == "submission" and self.submissions and not self.submissions.get("ok"):
@@ -163,6 +178,16 @@ class BenchReport:
 
     def save(self, path: Path) -> None:
         path.write_text(self.to_json() + "\n")
+
+
+def target_summary(target: Target, database: str) -> str:
+    parts = []
+    if target.ratio_for(database) is not None:
+        parts.append(f"≥{target.ratio_for(database):.2f}")
+    if target.max_p50_ms is not None:
+        parts.append(f"p50<{target.max_p50_ms:.0f}")
+    parts.append(f"<{target.max_p99_ms:.0f}ms")
+    return ", ".join(parts)
 
 
 def growth_factor(points: list[GrowthPoint]) -> float:
@@ -260,11 +285,9 @@ def render(report: BenchReport) -> str:
         )
     for figure in report.endpoints:
         target = TARGETS.get(figure.name)
-        target_text = ""
-        if target and target.applies_to(report.database):
-            target_text = f"≥{target.ratio_for(report.database):.2f}, <{target.max_p99_ms:.0f}ms"
-        elif target:
-            target_text = f"(≥{target.min_ratio:.2f}, <{target.max_p99_ms:.0f}ms)"
+        target_text = target_summary(target, report.database) if target else ""
+        if target and not target.applies_to(report.database):
+            target_text = f"({target_summary(target, 'sqlite')})"
         ratio = "—" if figure.ratio is None else f"{figure.ratio:.2f}"
         ceiling = f"{figure.ceiling_rate or report.ceiling_rate:.0f}"
         lines.append(

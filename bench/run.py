@@ -45,6 +45,23 @@ SEARCH_QUERIES = [
 ]  # fmt: skip
 
 
+def fresh_queries(count: int = 20_000) -> list[str]:
+    """Distinct queries of two or three words from the FAQ's vocabulary (some with a typo)."""
+    import random
+
+    words = sorted({w for q in SEARCH_QUERIES for w in q.split() if len(w) > 3})
+    chooser = random.Random(2026)  # the same queries in every run
+    queries: set[str] = set()
+    while len(queries) < count:
+        picked = chooser.sample(words, chooser.choice((2, 3)))
+        if chooser.random() < 0.2:  # a typo: one letter dropped
+            word = picked[0]
+            cut = chooser.randrange(len(word))
+            picked[0] = word[:cut] + word[cut + 1 :]
+        queries.add(" ".join(picked))
+    return sorted(queries, key=lambda _: chooser.random())
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -377,6 +394,9 @@ class Bench:
     def measure_public_pages(self, app, engine, server: Gunicorn) -> None:
         from foia_portal.requests.links import status_token
 
+        server.warm_up(["/"])
+        self.endpoint("home", server, "/")
+
         # FAQ articles: a spread of published slugs.
         if route_for(app, "/faq/<slug>"):
             with engine.connect() as connection:
@@ -396,6 +416,10 @@ class Bench:
             server.warm_up(paths[:5])
             self.endpoint("faq_search", server, "/", script="paths.lua",
                           script_args=[write_paths("faq-search", paths)])  # fmt: skip
+            # Queries nobody asked before: every request a new one, so no cached page helps.
+            fresh = [f"/faq/search?{urllib.parse.urlencode({'q': q})}" for q in fresh_queries()]
+            self.endpoint("faq_search_fresh", server, "/", warm_up=False, script="paths.lua",
+                          script_args=[write_paths("faq-search-fresh", fresh)])  # fmt: skip
         else:
             self.endpoint("faq_search", server, None, "no /faq/search route yet")
 
@@ -421,7 +445,12 @@ class Bench:
             self.endpoint("staff_queue_page_1", server, first, headers={"Cookie": cookie})
             try:
                 page_200 = queue_page_path(app, {"overdue": "1", "sort": "due_date"}, 200)
-            except (ImportError, AttributeError, TypeError):  # the queue module changed shape
+            except (
+                ImportError,
+                AttributeError,
+                TypeError,
+                RuntimeError,
+            ):  # changed shape, or too small
                 page_200 = None
             try:
                 page_200 = page_200 or walk_pages(server.base_url, first, 200, cookie)
