@@ -64,7 +64,8 @@ def status_page_stamp(token: str) -> tuple[int, int, int] | None:
     if found is None:
         return None
     request_id, nonce = found
-    row = db.session.execute(_STAMP, {"request_id": request_id}).one_or_none()
+    with db.engine.connect() as connection:  # as content_version(): a cached page's one read
+        row = connection.execute(_STAMP, {"request_id": request_id}).one_or_none()
     if row is None or not secrets.compare_digest(row.status_link_nonce, nonce):
         return None
     return row.version, row.last_event or 0, row.last_attachment or 0

@@ -515,9 +515,11 @@ def cached_figures(key: tuple, compute: Callable[[], Any]) -> CachedFigures:
     """`compute()`'s value for `key` (which must name the date and anything else it counts)."""
     cache_key = json.dumps(["queue-figures", *key], default=str)
     entry = cache.get(cache_key)
-    if entry is None:
+    # The age is checked here rather than given to the cache as a timeout: SimpleCache, when full,
+    # evicts the entries that expire soonest first, and short-lived figures would go first.
+    if entry is None or (utcnow() - entry.as_of).total_seconds() >= FIGURES_TIMEOUT_SECONDS:
         entry = CachedFigures(compute(), utcnow())
-        cache.set(cache_key, entry, timeout=FIGURES_TIMEOUT_SECONDS)
+        cache.set(cache_key, entry)
     return entry
 
 
