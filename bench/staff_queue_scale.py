@@ -135,8 +135,8 @@ def main() -> None:
                     f"{label:40} {statistics.median(times):8.1f} {max(times):8.1f} "
                     f"{len(page.rows):6} {page.total:8}"
                 )
-                # What the staff page runs per view: the page's rows only (its counts are kept
-                # between page views, staff/queue.py `kept`).
+                # What the staff page runs per view: the page's rows only (its counts are cached
+                # for a minute, staff/queue.py `cached_figures`).
                 times = timed(lambda f=filters: queue.table_page(f), args.repeat)
                 print(
                     f"{'  … staff page: rows only':40} {statistics.median(times):8.1f} "

@@ -21,6 +21,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_path=str(PROJECT_DIR / "instance"),
     )
     app.config.from_object(config_class)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A SQLite file does not go away like a server connection: no `SELECT 1` before each
+        # request's first statement (pool_pre_ping is for PostgreSQL restarts).
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -62,3 +62,9 @@ def test_gunicorn_workers_freeze_what_they_built_before_serving():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_only_a_database_server_gets_a_ping_before_each_checkout(app, db_dialect):
+    # A PostgreSQL restart must not fail the first request after it; a SQLite file cannot go away.
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is (db_dialect == "postgresql")
