@@ -96,9 +96,9 @@ class Findings:
 
 # Pages photographed for the README when FOIA_SCREENSHOTS=1: {page name: [(file, how)]}.
 SCREENSHOTS = {
-    "home page": [("home", "window"), ("home-phone", "phone")],
-    "FAQ search results": [("faq-search", "window")],
-    "FAQ answer": [("faq-answer", "window")],
+    "home page": [("home", "full page"), ("home-phone", "phone")],
+    "FAQ search results": [("faq-search", "full page")],
+    "FAQ answer": [("faq-answer", "full page")],
     "status page, closed with records": [("status-page", "full page")],
     "request form": [("request-form-phone", "phone")],
 }

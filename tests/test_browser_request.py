@@ -60,7 +60,7 @@ def test_a_citizen_files_a_request_fixes_mistakes_and_follows_it_from_the_email(
     page.submit_with(page.find("header .portal-header-action"))
     assert page.path == "/foia/request"
     if page.javascript:
-        page.screenshot("request-form")
+        page.screenshot("request-form", full_page=True)
 
     # A first try with two mistakes: no last name, and an email address without its @.
     page.fill("#first_name", "Ada")
@@ -96,7 +96,7 @@ def test_a_citizen_files_a_request_fixes_mistakes_and_follows_it_from_the_email(
     assert page.find("#fee_category-4").is_selected()
     if page.javascript:
         page.assert_accessible("request form with errors")
-        page.screenshot("request-form-errors")
+        page.screenshot("request-form-errors", full_page=True)
 
     # The corrections, and a supporting document.
     page.find("#error-summary a[href='#last_name']").click()
@@ -111,7 +111,7 @@ def test_a_citizen_files_a_request_fixes_mistakes_and_follows_it_from_the_email(
     assert TRACKING_NUMBER.match(tracking_number)
     assert "ada@example.com" in page.text()
     if page.javascript:
-        page.screenshot("request-received")
+        page.screenshot("request-received", full_page=True)
     foia_request = stored_request(tracking_number)
     assert foia_request.requester.last_name == "Lovelace"
     assert [a.original_filename for a in foia_request.attachments] == [attachment.name]

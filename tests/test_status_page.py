@@ -297,9 +297,7 @@ def test_only_released_records_of_this_request_can_be_downloaded(app, client, fi
     assert status_of(client, f"{base}/records/{own.id}") == 404
 
 
-def test_the_due_date_explanation_follows_an_open_hold_day_by_day(
-    app, monkeypatch
-):
+def test_the_due_date_explanation_follows_an_open_hold_day_by_day(app, monkeypatch):
     from types import SimpleNamespace
 
     from foia_portal.core import deadlines
