@@ -74,7 +74,7 @@ def _changed(session: Session, kinds: tuple[type, ...], unshown: frozenset[str])
     )
 
 
-# Which models move which counter, and the columns of theirs that no kept page shows: declared
+# Which models move which counter, and the columns of theirs that no cached page shows: declared
 # by each area beside its models (`moved_by`), so that this module depends on none of them.
 _MOVED_BY: dict[str, tuple[tuple[type, ...], frozenset[str]]] = {}
 

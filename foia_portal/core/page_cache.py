@@ -7,8 +7,8 @@ changes the key changes and the next request renders afresh, so there is nothing
 and no moment in which an edited page is served stale; unused keys age out of the cache.
 
 The cache is Flask-Caching's (`CACHE_TYPE` in config.py): each process's own memory by default,
-Redis when `CACHE_REDIS_URL` is set. Only 200 answers that set no cookie are kept, and a kept page
-is the same for everyone: nothing in it is made per response.
+Redis when `CACHE_REDIS_URL` is set. Only 200 answers that set no cookie are cached, and a cached
+page is the same for everyone: nothing in it is made per response.
 """
 
 from __future__ import annotations
