@@ -103,3 +103,12 @@ def test_every_script_is_a_file_of_ours_and_the_policy_runs_nothing_else(client)
         served = client.get(path)
         assert served.status_code == 200, path
         served.close()
+
+
+def test_check_status_is_in_the_main_navigation_and_marked_on_the_status_pages(client):
+    home = client.get("/").get_data(as_text=True)
+    nav = home.split('class="usa-nav__primary', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/foia/status"' in nav and "Check status" in nav
+    lookup = client.get("/foia/status").get_data(as_text=True)
+    current = re.search(r'<a class="usa-nav-link usa-current" href="([^"]+)"', lookup)
+    assert current and current.group(1) == "/foia/status"
