@@ -259,3 +259,26 @@ def test_the_results_page_says_more_than_the_cap(app, client, monkeypatch):
     db.session.commit()
     page = client.get("/faq/search?q=waiver").get_data(as_text=True)
     assert "More than 5 answers found for “waiver”." in page
+
+
+@pytest.mark.parametrize(
+    ("snippet", "shown"),
+    [
+        # A fragment before the first sentence and after the last one is dropped.
+        (
+            "…about your request. It lets us send a [fee] estimate before work starts. We then…",
+            "… It lets us send a [fee] estimate before work starts. …",
+        ),
+        # The highlighted words stay, even when that means keeping a fragment.
+        ("…your [fee] request. It lets…", "…your [fee] request. …"),
+        ("…send a [fee] estimate…", "…send a [fee] estimate…"),
+        # A whole answer is left as it is.
+        ("A [fee] is charged. Nothing else.", "A [fee] is charged. Nothing else."),
+    ],
+)
+def test_snippets_start_and_end_at_sentences_where_they_can(snippet, shown):
+    from foia_portal.faq.search import MARK_END, MARK_START, sentence_bounded
+
+    marked = snippet.replace("[", MARK_START).replace("]", MARK_END)
+    result = sentence_bounded(marked).replace(MARK_START, "[").replace(MARK_END, "]")
+    assert result == shown

@@ -139,6 +139,30 @@ def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
     return meaningful or words
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s+\S)")
+
+
+def sentence_bounded(snippet: str | None) -> str:
+    """A snippet that starts and ends at a sentence where the passage allows.
+
+    The engines cut a passage by word count, so it may begin and end inside a sentence
+    ("…your request. It lets…"). A leading or trailing fragment is dropped when a whole
+    sentence with the highlighted words remains; the ellipses show that text was left out.
+    """
+    text = (snippet or "").strip()
+    if text.startswith("…"):
+        first_mark = text.find(MARK_START)
+        end = _SENTENCE_END.search(text, 0, first_mark if first_mark >= 0 else len(text) // 2)
+        if end:
+            text = "… " + text[end.end() :].lstrip()
+    if text.endswith("…"):
+        last_mark = text.rfind(MARK_END)
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, max(last_mark, 0))]
+        if ends:
+            text = text[: ends[-1]] + " …"
+    return text
+
+
 def mark_highlights(text: str | None) -> Markup:
     """HTML-escape text from the database, then turn its sentinel pairs into <mark>…</mark>."""
     escaped = str(escape(text or ""))
@@ -653,7 +677,7 @@ def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> Sea
             category=category,
             category_slug=category_slug,
             question_html=mark_highlights(question_marked or question),
-            snippet_html=mark_highlights(snippet),
+            snippet_html=mark_highlights(sentence_bounded(snippet)),
         )
         for slug, question, category, category_slug, question_marked, snippet in rows
     ]
