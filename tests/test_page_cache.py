@@ -100,6 +100,41 @@ def test_the_version_moves_in_the_same_transaction_as_the_edit(app, small_faq):
     assert content_version(FAQ) == before + 1
 
 
+def test_only_the_apps_session_moves_the_version(app, small_faq):
+    """The hook listens on `db.session`; a session of its own (a script's) manages itself."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from foia_portal.core.content_version import FAQ, content_version
+    from foia_portal.extensions import db
+    from foia_portal.faq.models import Faq
+
+    before = content_version(FAQ)
+    slug = "how-do-i-appeal-a-decision"
+    with Session(db.engine) as own:
+        own.scalars(sa.select(Faq).where(Faq.slug == slug)).one().question = "Appeal, own?"
+        own.commit()
+    assert content_version(FAQ) == before
+    db.session.scalars(sa.select(Faq).where(Faq.slug == slug)).one().question = "Appeal?"
+    db.session.commit()
+    assert content_version(FAQ) == before + 1
+
+
+def test_a_cached_public_page_is_the_same_for_every_visitor(app, small_faq, make_request):
+    """Nothing made per visitor (a form token, a script nonce) is in a page kept for everyone."""
+    foia_request = make_request()
+    paths = ["/", "/foia", "/faq", "/faq/how-do-i-appeal-a-decision", "/faq/search?q=appeal",
+             status_path(foia_request)]  # fmt: skip
+    for path in paths:
+        first = app.test_client().get(path)
+        second = app.test_client().get(path)
+        assert first.status_code == second.status_code == 200, path
+        assert first.get_data() == second.get_data(), path
+        page = first.get_data(as_text=True)
+        assert "csrf_token" not in page and "nonce" not in page, path
+        assert "Set-Cookie" not in first.headers and "Set-Cookie" not in second.headers, path
+
+
 def status_path(foia_request) -> str:
     from flask import current_app
 
