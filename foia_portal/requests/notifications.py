@@ -56,14 +56,6 @@ def summary_rows(
     return rows
 
 
-def truncated(text: str, length: int, end: str) -> str:
-    """`text` cut at a word boundary to at most `length` characters, `end` included; as Jinja's
-    `truncate` filter with its default leeway of 5 (text at most 5 over `length` stays whole)."""
-    if len(text) <= length + 5:
-        return text
-    return text[: length - len(end)].rsplit(" ", 1)[0] + end
-
-
 def request_context(foia_request, deadline: Deadline | None = None) -> dict[str, Any]:
     """What both emails about a new request show: what was asked, the dates and the help."""
     config = current_app.config
@@ -76,7 +68,7 @@ def request_context(foia_request, deadline: Deadline | None = None) -> dict[str,
         "tracking_number": tracking_number,
         "requester_name": foia_request.requester.full_name,
         "organization": foia_request.requester.organization or "",
-        "description": truncated(foia_request.description, 2000, end=" […]"),
+        "description": foia_request.description,  # cut in the template (truncate filter)
         "summary": summary_rows(foia_request, fee_category_label, for_staff=False),
         "staff_summary": summary_rows(foia_request, fee_category_label, for_staff=True),
         "channel_label": CHANNEL_LABELS.get(foia_request.channel, foia_request.channel),
