@@ -224,3 +224,18 @@ def test_each_request_gets_emails_of_its_own(app, file_request):
         )
     ]
     assert names == ["Dear Ada Lovelace", "Dear Grace Lovelace", "Dear Ada Lovelace"]
+
+
+def test_a_long_description_is_cut_at_a_word_in_both_emails(app, file_request):
+    words = " ".join(f"word{n} <&>" for n in range(1500))  # about 15,000 characters
+    foia_request = file_request(description=words)
+    messages = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.request_id == foia_request.id)
+    ).all()
+    assert len(messages) == 2
+    for message in messages:
+        assert words not in message.body_text
+        kept = message.body_text.split("word0", 1)[1].split(" […]", 1)[0]
+        assert 1900 < len("word0" + kept + " […]") <= 2000
+        assert "word0 &lt;&amp;&gt;" in message.body_html  # escaped after the cut
+        assert " […]" in message.body_html
