@@ -199,8 +199,13 @@ def _event_date(foia_request: FoiaRequest, event: RequestEvent) -> date | None:
     return _eastern_date(event.created_at)
 
 
-def timeline_view(foia_request: FoiaRequest) -> list[dict[str, Any]]:
-    """Public events only, in the order they happened: when, what, and the office's message."""
+def timeline_view(
+    foia_request: FoiaRequest, receipt_note: str | None = None
+) -> list[dict[str, Any]]:
+    """Public events only, in the order they happened: when, what, and the office's message.
+
+    `receipt_note` (the request's `receipt_rule`) goes with the "received" line.
+    """
     events = [
         {
             "date": _event_date(foia_request, event),
@@ -208,7 +213,7 @@ def timeline_view(foia_request: FoiaRequest) -> list[dict[str, Any]]:
             "kind": event.kind,
             "label": event_label(event.kind),
             "message": event.message,
-            "note": receipt_rule(foia_request) if event.kind == "received" else None,
+            "note": receipt_note if event.kind == "received" else None,
             "due_date": event.due_date if event.due_date != event.previous_due_date else None,
             "previous_due_date": (
                 event.previous_due_date
@@ -327,6 +332,7 @@ def build_public_view(
     """The public view with Python dates (for templates). See `public_view` for JSON."""
     deadline = deadline_for(foia_request, today)
     today = today or deadlines.today_eastern()
+    rule = receipt_rule(foia_request)
     contact = office_contact()
     officer = foia_request.assignee
     disposition = foia_request.disposition
@@ -347,7 +353,7 @@ def build_public_view(
         "estimated_completion_date": foia_request.estimated_completion_date,
         "estimate": estimate_view(foia_request, today),
         "awaiting_reply": awaiting_reply(foia_request),
-        "receipt_rule": receipt_rule(foia_request),
+        "receipt_rule": rule,
         "disposition": disposition,
         "disposition_label": DISPOSITION_LABELS.get(disposition) if disposition else None,
         "adverse_determination": bool(disposition) and disposition in ADVERSE_DISPOSITIONS,
@@ -371,7 +377,7 @@ def build_public_view(
             "delivery_format": foia_request.delivery_format,
         },
         "deadline": deadline_view(foia_request, deadline),
-        "timeline": timeline_view(foia_request),
+        "timeline": timeline_view(foia_request, rule),
         "released_records": released_records_view(foia_request, download_token),
         # The assigned officer's public contact: a name, and the office's address (staff
         # mailboxes are not published).
