@@ -1,4 +1,4 @@
-"""Configuration read from the environment (see ../shared/contract.md, "Configuration")."""
+"""Configuration read from the environment (every variable: docs/configuration.md)."""
 
 import os
 import secrets

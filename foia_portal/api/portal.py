@@ -1,7 +1,7 @@
 """The National FOIA Portal (FOIA.gov) Agency API, v1.1.0, receiving side: reading its payload.
 
 FOIA.gov POSTs each request filed there for our office as flat JSON with the shared secret in the
-`FOIA-API-SECRET` header (see /work/shared/domain.md and docs/foia-portal.md). This module checks
+`FOIA-API-SECRET` header (see docs/foia-portal.md). This module checks
 the secret, reads the payload into our intake service's terms, and keeps what has no column of
 its own (fax number, agency-specific fields, the portal's request category) with the request.
 

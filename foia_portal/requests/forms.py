@@ -1,6 +1,6 @@
 """The FOIA request form: the one rule set for the HTML form, the JSON API and staff entry.
 
-The field names are the contract's (../shared/contract.md, "Request fields"). The API feeds JSON
+The field names are the public contract's (docs/api.md, "Request fields"). The API feeds JSON
 through this same form (see `validate_request_json`), and the OpenAPI schema is generated from it.
 """
 
