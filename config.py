@@ -29,6 +29,12 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def env_link(name: str, default: str | None) -> str | None:
+    """A link address; set to an empty value to leave the link out."""
+    value = os.environ.get(name)
+    return default if value is None else (value.strip() or None)
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -50,6 +56,18 @@ class Config:
     FOIA_PUBLIC_LIAISON_PHONE = os.environ.get("FOIA_PUBLIC_LIAISON_PHONE", "(800) 421-6770")
     FOIA_PUBLIC_LIAISON_EMAIL = os.environ.get("FOIA_PUBLIC_LIAISON_EMAIL", "foia@cops.example.gov")
     FOIA_PORTAL_SECRET = os.environ.get("FOIA_PORTAL_SECRET")
+
+    # The links every federal agency site carries at its foot (the USWDS identifier), in its
+    # order. An empty value leaves a link out; FOIA (None) is this portal's own guidance page.
+    FOOTER_LINKS = [
+        ("Accessibility", env_link("FOOTER_ACCESSIBILITY_URL", "https://www.justice.gov/accessibility/accessibility-information")),
+        ("FOIA", env_link("FOOTER_FOIA_URL", None)),
+        ("No FEAR Act", env_link("FOOTER_NO_FEAR_URL", "https://www.justice.gov/jmd/eeo-program-status-report")),
+        ("Office of the Inspector General", env_link("FOOTER_OIG_URL", "https://oig.justice.gov/")),
+        ("Privacy policy", env_link("FOOTER_PRIVACY_URL", "https://www.justice.gov/doj/privacy-policy")),
+        ("Vulnerability disclosure", env_link("FOOTER_VULNERABILITY_DISCLOSURE_URL", "https://www.justice.gov/vulnerability-disclosure-policy")),
+    ]  # fmt: skip
+    FOOTER_USA_GOV_URL = env_link("FOOTER_USA_GOV_URL", "https://www.usa.gov/")
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE_DIR / "uploads")
     MAX_ATTACHMENTS = 5

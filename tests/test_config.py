@@ -68,3 +68,16 @@ def test_only_a_database_server_gets_a_ping_before_each_checkout(app, db_dialect
     # A PostgreSQL restart must not fail the first request after it; a SQLite file cannot go away.
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["pool_pre_ping"] is (db_dialect == "postgresql")
+
+
+def test_a_footer_link_is_read_from_its_variable_and_an_empty_one_is_left_out(monkeypatch):
+    from config import env_link
+
+    monkeypatch.setenv("FOOTER_OIG_URL", " https://oig.example.org/ ")
+    monkeypatch.setenv("FOOTER_NO_FEAR_URL", "")
+    monkeypatch.delenv("FOOTER_PRIVACY_URL", raising=False)
+    assert env_link("FOOTER_OIG_URL", "https://default.example.org/") == "https://oig.example.org/"
+    assert env_link("FOOTER_NO_FEAR_URL", "https://default.example.org/") is None
+    assert env_link("FOOTER_PRIVACY_URL", "https://default.example.org/") == (
+        "https://default.example.org/"
+    )
