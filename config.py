@@ -138,7 +138,8 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    DEBUG = False
+    # The debugger only when asked (`FLASK_DEBUG=1 make run`): it runs code typed in the browser.
+    DEBUG = env_bool("FLASK_DEBUG", False)
 
 
 class TestingConfig(Config):
@@ -170,10 +171,20 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be a random value of at least 32 characters")
 
 
+ENVIRONMENTS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
 def config_for_environment() -> type[Config]:
-    """Pick the configuration class from FLASK_ENV / FOIA_PORTAL_CONFIG."""
-    name = os.environ.get("FOIA_PORTAL_CONFIG") or os.environ.get("FLASK_ENV") or "development"
-    return {
-        "production": ProductionConfig,
-        "testing": TestingConfig,
-    }.get(name.strip().lower(), DevelopmentConfig)
+    """The configuration FOIA_PORTAL_ENV names; FLASK_ENV (retired by Flask) when it is unset."""
+    name = os.environ.get("FOIA_PORTAL_ENV") or os.environ.get("FLASK_ENV") or "development"
+    try:
+        return ENVIRONMENTS[name.strip().lower()]
+    except KeyError:
+        # A typo must not quietly start production with the development settings.
+        raise RuntimeError(
+            f"FOIA_PORTAL_ENV={name!r} is not one of: {', '.join(ENVIRONMENTS)}"
+        ) from None

@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     RESULTS_DIR.mkdir(exist_ok=True)
     env = {
-        "FOIA_PORTAL_CONFIG": "production",
+        "FOIA_PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": database(args.rows),
         "RATELIMIT_ENABLED": "false",

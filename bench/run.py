@@ -281,7 +281,7 @@ class Bench:
 
     def app_env(self, url: str) -> dict[str, str]:
         return {
-            "FOIA_PORTAL_CONFIG": "production",
+            "FOIA_PORTAL_ENV": "production",
             "SECRET_KEY": self.secret_key,
             "DATABASE_URL": url,
             "RATELIMIT_ENABLED": "false",

@@ -81,3 +81,31 @@ def test_a_footer_link_is_read_from_its_variable_and_an_empty_one_is_left_out(mo
     assert env_link("FOOTER_PRIVACY_URL", "https://default.example.org/") == (
         "https://default.example.org/"
     )
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, "DevelopmentConfig"),
+        ({"FOIA_PORTAL_ENV": "production"}, "ProductionConfig"),
+        ({"FOIA_PORTAL_ENV": " Testing "}, "TestingConfig"),
+        ({"FLASK_ENV": "production"}, "ProductionConfig"),
+        ({"FOIA_PORTAL_ENV": "development", "FLASK_ENV": "production"}, "DevelopmentConfig"),
+    ],
+)
+def test_the_environment_is_chosen_by_foia_portal_env(monkeypatch, variables, expected):
+    from config import config_for_environment
+
+    for name in ("FOIA_PORTAL_ENV", "FLASK_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert config_for_environment().__name__ == expected
+
+
+def test_a_misspelt_environment_refuses_to_start(monkeypatch):
+    from config import config_for_environment
+
+    monkeypatch.setenv("FOIA_PORTAL_ENV", "prodution")
+    with pytest.raises(RuntimeError, match="'prodution' is not one of: development, production"):
+        config_for_environment()
