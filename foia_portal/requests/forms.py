@@ -17,7 +17,6 @@ from wtforms import (
     EmailField,
     HiddenField,
     MultipleFileField,
-    RadioField,
     SelectChoice,
     StringField,
     TelField,
@@ -40,6 +39,7 @@ from foia_portal.core.vocabulary import (
     FEE_CATEGORY_LABELS,
     DeliveryFormat,
 )
+from foia_portal.platform.choice_fields import ChoiceRadioField
 
 DESCRIPTION_MIN = 20
 DESCRIPTION_MAX = 10_000  # the National FOIA Portal's text limit
@@ -52,17 +52,6 @@ DELIVERY_CHOICES = [
     SelectChoice(DeliveryFormat.ELECTRONIC.value, "Electronic (download or email)"),
     SelectChoice(DeliveryFormat.PAPER.value, "Paper copies by mail"),
 ]
-
-
-class ChoiceRadioField(RadioField):
-    """A radio group that says which answers are possible instead of "Not a valid choice"."""
-
-    def pre_validate(self, form):
-        if self.data in (None, ""):
-            return  # nothing chosen: InputRequired or Optional decides
-        allowed = [choice.value for choice in self.choices]
-        if self.data not in allowed:
-            raise StopValidation(f"Choose one of: {', '.join(allowed)}.")
 
 
 def no_control_characters(form, field):
