@@ -77,7 +77,10 @@ class Config:
     # The FOIA.gov portal sends attachments base64-encoded inside JSON (4/3 larger).
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    # Unset or empty: no email is sent; each is written to a .eml file under MAIL_FILE_DIR
+    # (development). Production refuses to start without it.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip() or None
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR") or None  # None: <instance>/mail
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
     MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
@@ -140,6 +143,8 @@ class Config:
 class DevelopmentConfig(Config):
     # The debugger only when asked (`FLASK_DEBUG=1 make run`): it runs code typed in the browser.
     DEBUG = env_bool("FLASK_DEBUG", False)
+    # `make run` shows the app's INFO lines: where each email was written, the outbox's work.
+    LOG_LEVEL = "INFO"
 
 
 class TestingConfig(Config):
@@ -149,6 +154,10 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     MAIL_SEND_IMMEDIATELY = False
     MAIL_SUPPRESS_SEND = False
+    # Whatever the developer's shell says: tests send over SMTP (tests/fixtures/mail.py starts a
+    # server) and never write into the project's instance folder.
+    MAIL_SERVER = "localhost"
+    MAIL_FILE_DIR = None
     SERVER_NAME = None
 
 
@@ -169,6 +178,12 @@ class ProductionConfig(Config):
         public = {"dev", "secret", "changeme", "change-me", TestingConfig.SECRET_KEY}
         if key in public or len(key) < 32 or len(set(key)) < 10:
             raise RuntimeError("SECRET_KEY must be a random value of at least 32 characters")
+        if not os.environ.get("MAIL_SERVER", "").strip():
+            # Without it every email would be written to a file on this server and nobody told.
+            raise RuntimeError(
+                "production configuration needs MAIL_SERVER to be set (the SMTP server; "
+                "`localhost` for a mail server on this machine)"
+            )
 
 
 ENVIRONMENTS = {

@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         "DATABASE_URL": database(args.rows),
         "RATELIMIT_ENABLED": "false",
         "MAIL_SEND_IMMEDIATELY": "false",
+        "MAIL_SERVER": "localhost",  # production requires one; the outbox is not sent
         "FOIA_OFFICE_EMAIL": "foia-office@example.gov",
         "UPLOAD_FOLDER": str(RESULTS_DIR / "uploads"),
     }

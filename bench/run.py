@@ -286,6 +286,7 @@ class Bench:
             "DATABASE_URL": url,
             "RATELIMIT_ENABLED": "false",
             "MAIL_SEND_IMMEDIATELY": "false",
+            "MAIL_SERVER": "localhost",  # production requires one; the outbox is not sent
             "FOIA_OFFICE_EMAIL": "foia-office@example.gov",
             "UPLOAD_FOLDER": str(RESULTS_DIR / "uploads"),
         }

@@ -31,10 +31,24 @@ def test_production_refuses_a_weak_secret_key(monkeypatch, weak):
         ProductionConfig.check()
 
 
-def test_production_starts_with_a_strong_secret_and_a_database(monkeypatch):
+def test_production_starts_with_a_strong_secret_a_database_and_a_mail_server(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", secrets.token_hex(24))
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/foia")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.agency.example.gov")
     ProductionConfig.check()
+
+
+@pytest.mark.parametrize("unset", [None, "", "  "])
+def test_production_refuses_to_start_without_a_mail_server(monkeypatch, unset):
+    # Without one, every email would be written to a file on the server and nobody told.
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(24))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/foia")
+    if unset is None:
+        monkeypatch.delenv("MAIL_SERVER", raising=False)
+    else:
+        monkeypatch.setenv("MAIL_SERVER", unset)
+    with pytest.raises(RuntimeError, match="MAIL_SERVER"):
+        ProductionConfig.check()
 
 
 @pytest.mark.parametrize(

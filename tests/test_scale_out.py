@@ -518,6 +518,7 @@ def test_two_app_processes_on_one_sqlite_file_file_every_request_once(tmp_path):
         "DATABASE_URL": url,
         "RATELIMIT_ENABLED": "false",
         "MAIL_SEND_IMMEDIATELY": "false",
+        "MAIL_SERVER": "localhost",  # production requires one; nothing is sent in this test
         "FOIA_OFFICE_EMAIL": OFFICE_EMAIL,
         "UPLOAD_FOLDER": str(uploads),
     }
