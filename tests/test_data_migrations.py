@@ -44,7 +44,7 @@ def seed_a_portal_in_use(app) -> str:
     from foia_portal.requests import services
     from foia_portal.requests.links import status_token
     from foia_portal.requests.uploads import check_upload
-    from foia_portal.staff.workflow import perform_action
+    from foia_portal.staff.services import perform_action
     from tests.fixtures.mail import request_fields
 
     officer = accounts.create_user("migrate@cops.example.gov", "Mig Rate", "officer", "m" * 16)

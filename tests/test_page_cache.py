@@ -149,7 +149,7 @@ def test_the_status_page_is_served_from_memory_until_the_request_changes(
 ):
     from foia_portal.extensions import db
     from foia_portal.requests.models import FoiaRequest
-    from foia_portal.staff.workflow import perform_action
+    from foia_portal.staff.services import perform_action
 
     foia_request = make_request()
     path = status_path(foia_request)

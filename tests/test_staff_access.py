@@ -101,7 +101,7 @@ def test_only_an_admin_may_reopen(client, world, officer, admin, make_request):
 
     from foia_portal.extensions import db
     from foia_portal.requests.models import FoiaRequest
-    from foia_portal.staff.workflow import perform_action
+    from foia_portal.staff.services import perform_action
 
     foia_request = db.session.scalar(sa.select(FoiaRequest))
     perform_action(foia_request, "close", officer, {"disposition": "withdrawn", "message": "Bye."})

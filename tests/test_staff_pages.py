@@ -165,7 +165,7 @@ def test_an_action_the_status_does_not_allow_is_refused_with_409(signed_in, rece
 
 def test_a_stale_form_is_refused_with_a_reload_message(signed_in, recent, admin):
     stale_version = str(recent.version)
-    from foia_portal.staff.workflow import perform_action
+    from foia_portal.staff.services import perform_action
 
     perform_action(recent, "assign", admin, {"assignee": admin.email})
     db.session.commit()

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from foia_portal.extensions import db
 from foia_portal.staff import queue
-from foia_portal.staff.workflow import perform_action
+from foia_portal.staff.services import perform_action
 from tests.fixtures.staff import login
 
 TODAY = date(2026, 11, 16)  # a Monday

@@ -1,4 +1,4 @@
-"""The workflow services: every step of the law, the due date through pauses and extensions."""
+"""The staff action services (staff/services.py): every step of the law, pauses, extensions."""
 
 from datetime import UTC, date, datetime
 
@@ -9,8 +9,8 @@ from foia_portal.core.workflow import ActionNotAllowed, RoleNotAllowed
 from foia_portal.extensions import db
 from foia_portal.mail.models import OutboxMessage
 from foia_portal.requests.models import FoiaRequest
-from foia_portal.staff import workflow
-from foia_portal.staff.workflow import ActionInvalid, RequestChanged, perform_action
+from foia_portal.staff import services as workflow_services
+from foia_portal.staff.services import ActionInvalid, RequestChanged, perform_action
 
 # Received Monday 5 October 2026 (10:00 Eastern). 20 business days, skipping Columbus Day
 # (12 October): due Tuesday 3 November 2026.
@@ -73,9 +73,9 @@ def test_default_estimate_uses_the_median_of_closed_requests_on_the_track(make_r
             30: date(2026, 11, 17),
         }[days_taken]
     db.session.commit()
-    assert workflow.median_processing_days("simple") == 9
+    assert workflow_services.median_processing_days("simple") == 9
     fresh = make_request()
-    assert workflow.default_estimate(fresh, "simple", today=RECEIVED) == (
+    assert workflow_services.default_estimate(fresh, "simple", today=RECEIVED) == (
         date(2026, 10, 19),
         {"method": "median", "business_days": 9},
     )

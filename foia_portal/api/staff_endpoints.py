@@ -1,7 +1,7 @@
 """The staff API: the queue, one request, and workflow actions, with `Authorization: Bearer`.
 
 Built on the same services as the staff pages: `staff.queue` for the list (same filters as
-/staff/), `staff.workflow.perform_action` for actions (the one status machine decides), and
+/staff/), `staff.services.perform_action` for actions (the one status machine decides), and
 `auth.services.user_for_bearer_token` for the token (stored hashed, revocable). No session
 cookie is read or set: a token is the only credential here.
 """
@@ -25,7 +25,8 @@ from foia_portal.extensions import db
 from foia_portal.mail.outbox import send_after_commit
 from foia_portal.requests.models import FoiaRequest, RequestEvent
 from foia_portal.requests.services import StoredFiles
-from foia_portal.staff import queue, workflow
+from foia_portal.staff import queue
+from foia_portal.staff import services as workflow_services
 from foia_portal.staff.forms import ACTION_FORMS, action_values, validate_action_json
 
 
@@ -180,16 +181,16 @@ def staff_action(tracking_number: str):
     # allow is 409 (or 403) whatever its payload, as the contract says.
     try:
         check_request_action(action, foia_request, user.role)
-    except workflow.RoleNotAllowed as refused:
+    except workflow_services.RoleNotAllowed as refused:
         raise ApiError(403, str(refused)) from None
-    except workflow.ActionNotAllowed as conflict:
+    except workflow_services.ActionNotAllowed as conflict:
         raise ApiError(409, str(conflict)) from None
     form, errors = validate_action_json(action, {k: v for k, v in payload.items() if k != "action"})
     if errors:
         validation_error(errors)
     stored = StoredFiles()
     try:
-        event = workflow.perform_action(
+        event = workflow_services.perform_action(
             foia_request,
             action,
             user,
@@ -198,18 +199,22 @@ def staff_action(tracking_number: str):
             stored=stored,
         )
         db.session.commit()
-    except workflow.ActionInvalid as invalid:
+    except workflow_services.ActionInvalid as invalid:
         db.session.rollback()
         stored.discard()
         validation_error(invalid.errors)
-    except workflow.RoleNotAllowed as refused:
+    except workflow_services.RoleNotAllowed as refused:
         db.session.rollback()
         raise ApiError(403, str(refused)) from None
-    except (workflow.ActionNotAllowed, workflow.RequestChanged, StaleDataError) as conflict:
+    except (
+        workflow_services.ActionNotAllowed,
+        workflow_services.RequestChanged,
+        StaleDataError,
+    ) as conflict:
         db.session.rollback()
         stored.discard()
         message = str(conflict) if not isinstance(conflict, StaleDataError) else None
-        raise ApiError(409, message or workflow.STALE_MESSAGE) from None
+        raise ApiError(409, message or workflow_services.STALE_MESSAGE) from None
     except BaseException:
         db.session.rollback()
         stored.discard()

@@ -40,7 +40,7 @@ HOLD_REASONS = {
 }
 
 # Plain-language headings for public timeline events (kinds from requests/services.py and
-# staff/workflow.py); an unknown kind falls back to the kind itself, humanised.
+# staff/services.py); an unknown kind falls back to the kind itself, humanised.
 EVENT_LABELS = {
     "received": "Request received",
     "acknowledged": "Request acknowledged and placed in a processing track",

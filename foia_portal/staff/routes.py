@@ -45,8 +45,8 @@ from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
 from foia_portal.requests.uploads import check_uploaded_files, stored_path
 from foia_portal.staff import queue as queue_module
 from foia_portal.staff.forms import ACTION_FORMS, StaffEntryForm, action_values
+from foia_portal.staff.services import ActionInvalid, RequestChanged, perform_action
 from foia_portal.staff.timeline import staff_timeline
-from foia_portal.staff.workflow import ActionInvalid, RequestChanged, perform_action
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 

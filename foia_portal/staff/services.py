@@ -1,4 +1,4 @@
-"""The FOIA workflow: one service per action, shared by the staff pages, the JSON API and the CLI.
+"""The staff actions: one service per action, shared by the staff pages, the JSON API and the CLI.
 
 `perform_action(foia_request, action_name, actor, values, expected_version)` checks the one
 status machine (`foia_portal.core.workflow`), changes the request, keeps its due date right,
