@@ -80,13 +80,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from foia_portal.public.errors import init_error_handlers
+    from foia_portal.errors import init_error_handlers
 
     init_error_handlers(app)
 
 
 def register_template_globals(app: Flask) -> None:
-    from foia_portal.public.templating import init_templating
+    from foia_portal.templating import init_templating
 
     init_templating(app)
 

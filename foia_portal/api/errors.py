@@ -1,6 +1,6 @@
 """JSON errors for everything under /api/: never an HTML page, always a status code that fits.
 
-The app's error handlers (foia_portal/public/errors.py) hand every error under /api/ to
+The app's error handlers (foia_portal/errors.py) hand every error under /api/ to
 `json_error_response`, so that routing errors (404, 405), body size (413), rate limits (429) and
 server errors (500, 503) answer in JSON like the errors our views raise themselves.
 

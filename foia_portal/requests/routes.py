@@ -108,7 +108,7 @@ def new():
         return render_template("requests/new.html", form=form), 503
     except DBAPIError:
         # The database failed (gone, or its write lock not had within the busy timeout): the
-        # error handler re-shows the form with everything typed (public/errors.py), 503.
+        # error handler re-shows the form with everything typed (foia_portal/errors.py), 503.
         db.session.rollback()
         stored.discard()
         raise
