@@ -393,7 +393,7 @@ class Bench:
         return result
 
     def measure_public_pages(self, app, engine, server: Gunicorn) -> None:
-        from foia_portal.requests.links import status_token
+        from foia_portal.requests.status_links import status_token
 
         server.warm_up(["/"])
         self.endpoint("home", server, "/")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from foia_portal.extensions import db
 from foia_portal.faq.models import Faq
-from foia_portal.requests.links import status_token
+from foia_portal.requests.status_links import status_token
 from foia_portal.requests.uploads import check_upload
 from tests.fixtures.browser import SQLITE_ONLY, sign_in
 from tests.fixtures.staff import ADMIN_PASSWORD

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from foia_portal.requests.links import status_token
+from foia_portal.requests.status_links import status_token
 from tests.fixtures.browser import SQLITE_ONLY
 
 pytestmark = [pytest.mark.browser, SQLITE_ONLY]

@@ -61,7 +61,7 @@ def test_a_backup_made_with_the_documented_commands_restores_a_working_portal(
     from foia_portal import create_app
     from foia_portal.auth import services as accounts
     from foia_portal.requests import services
-    from foia_portal.requests.links import status_token
+    from foia_portal.requests.status_links import status_token
     from foia_portal.requests.uploads import check_upload
     from foia_portal.staff.services import perform_action
     from tests.fixtures.mail import request_fields

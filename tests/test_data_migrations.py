@@ -42,7 +42,7 @@ def seed_a_portal_in_use(app) -> str:
     from foia_portal.auth import services as accounts
     from foia_portal.faq import services as faq_services
     from foia_portal.requests import services
-    from foia_portal.requests.links import status_token
+    from foia_portal.requests.status_links import status_token
     from foia_portal.requests.uploads import check_upload
     from foia_portal.staff.services import perform_action
     from tests.fixtures.mail import request_fields

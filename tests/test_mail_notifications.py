@@ -17,7 +17,7 @@ from foia_portal.extensions import db
 from foia_portal.mail import outbox
 from foia_portal.mail.models import OutboxMessage
 from foia_portal.requests import notifications
-from foia_portal.requests.links import revoke_status_links, status_url
+from foia_portal.requests.status_links import revoke_status_links, status_url
 from tests.fixtures.mail import OFFICE_EMAIL
 
 GOLDEN = Path(__file__).parent / "golden" / "email"

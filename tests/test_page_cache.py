@@ -138,7 +138,7 @@ def test_a_cached_public_page_is_the_same_for_every_visitor(app, small_faq, make
 def status_path(foia_request) -> str:
     from flask import current_app
 
-    from foia_portal.requests.links import status_url
+    from foia_portal.requests.status_links import status_url
 
     with current_app.test_request_context("/"):
         return status_url(foia_request)
@@ -190,8 +190,8 @@ def test_an_event_added_without_touching_the_request_shows_too(client, make_requ
 
 def test_a_revoked_link_stops_working_even_when_its_page_was_cached(client, make_request, officer):
     from foia_portal.extensions import db
-    from foia_portal.requests.links import revoke_status_links
     from foia_portal.requests.models import FoiaRequest
+    from foia_portal.requests.status_links import revoke_status_links
 
     foia_request = make_request()
     path = status_path(foia_request)

@@ -158,7 +158,7 @@ PAGES: dict[str, tuple[Callable[[dict, int], str], bool]] = {
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_statements_per_page_do_not_grow_with_rows(page, client, officer, make_request):
-    from foia_portal.requests.links import status_token
+    from foia_portal.requests.status_links import status_token
 
     build, signed_in = PAGES[page]
     foia_request = make_request()

@@ -4,7 +4,7 @@ other people's, tampered, foreign-key-signed and revoked credentials: the answer
 404 or the sign-in page, and never a byte of the request.
 
 Status links do not expire (a request can stay open for months; docs/security.md): revoking them
-(`foia_portal.requests.links.revoke_status_links`) is how a leaked link is shut.
+(`foia_portal.requests.status_links.revoke_status_links`) is how a leaked link is shut.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from itsdangerous import URLSafeSerializer
 
 from foia_portal.auth import services as accounts
 from foia_portal.extensions import db
-from foia_portal.requests.links import SALT, revoke_status_links, status_token
+from foia_portal.requests.status_links import SALT, revoke_status_links, status_token
 from foia_portal.requests.uploads import check_upload
 from tests.fixtures.staff import login
 from tests.helpers import PDF_BYTES

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from config import ProductionConfig, TestingConfig
 from foia_portal.core.logging import RedactingFilter, redact
 from foia_portal.extensions import db
-from foia_portal.requests.links import status_token
 from foia_portal.requests.models import FoiaRequest
+from foia_portal.requests.status_links import status_token
 from tests.fixtures.staff import OFFICER_PASSWORD, login
 
 

@@ -258,7 +258,7 @@ def test_staff_downloads_are_attachments_with_nosniff(client, officer, stored_at
 def test_released_records_are_attachments_with_nosniff_and_a_sandbox(
     app, client, stored_attachments
 ):
-    from foia_portal.requests.links import status_token
+    from foia_portal.requests.status_links import status_token
 
     released = next(a for a in stored_attachments.attachments if a.kind == "released")
     token = status_token(stored_attachments)

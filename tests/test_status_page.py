@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from foia_portal.extensions import db, limiter
 from foia_portal.mail.models import OutboxMessage
-from foia_portal.requests.links import revoke_status_links, status_url
 from foia_portal.requests.models import Attachment
 from foia_portal.requests.routes import NO_MATCH
+from foia_portal.requests.status_links import revoke_status_links, status_url
 from foia_portal.requests.uploads import CheckedUpload, store_file
 from tests.helpers import PDF_BYTES
 
@@ -151,7 +151,7 @@ def test_the_signed_link_opens_the_page_without_typing(app, client, file_request
 def test_links_are_itsdangerous_tokens_and_compressed_ones_still_open(app, client, file_request):
     from itsdangerous import URLSafeSerializer
 
-    from foia_portal.requests.links import SALT
+    from foia_portal.requests.status_links import SALT
 
     foia_request = file_request(submitted_at=SUBMITTED_AT)
     reference = URLSafeSerializer(app.config["SECRET_KEY"], salt=SALT)

@@ -11,9 +11,9 @@ from foia_portal.extensions import db, limiter
 from foia_portal.mail.outbox import send_after_commit
 from foia_portal.requests import services
 from foia_portal.requests.forms import validate_request_json
-from foia_portal.requests.links import status_url
 from foia_portal.requests.public_view import public_view
 from foia_portal.requests.routes import LOOKUP_SCOPE, status_lookup_limit
+from foia_portal.requests.status_links import status_url
 
 # --- POST /api/v1/requests: file a request (issue 6, the JSON API) ---------------------------
 

@@ -16,8 +16,8 @@ from foia_portal.core.formatting import long_date
 from foia_portal.core.vocabulary import CHANNEL_LABELS, FEE_CATEGORY_LABELS
 from foia_portal.mail.outbox import queue_email
 from foia_portal.requests.clock import deadline_for
-from foia_portal.requests.links import status_url
 from foia_portal.requests.public_view import explain_deadline
+from foia_portal.requests.status_links import status_url
 
 
 def external_status_url(foia_request) -> str:

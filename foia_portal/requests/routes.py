@@ -29,14 +29,14 @@ from foia_portal.mail.outbox import send_after_commit
 from foia_portal.requests import services
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.forms import FoiaRequestForm
-from foia_portal.requests.links import (
+from foia_portal.requests.models import Attachment, FoiaRequest
+from foia_portal.requests.public_view import build_public_view
+from foia_portal.requests.status_links import (
     read_status_token,
     status_page_stamp,
     status_token,
     status_url,
 )
-from foia_portal.requests.models import Attachment, FoiaRequest
-from foia_portal.requests.public_view import build_public_view
 from foia_portal.requests.uploads import check_uploaded_files, display_filename, stored_path
 
 bp = Blueprint("requests", __name__)

@@ -19,8 +19,8 @@ from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import Channel, Status
 from foia_portal.extensions import db
 from foia_portal.requests import notifications
-from foia_portal.requests.links import new_link_nonce
 from foia_portal.requests.models import Attachment, FoiaRequest, Requester, RequestEvent
+from foia_portal.requests.status_links import new_link_nonce
 from foia_portal.requests.uploads import CheckedUpload, discard_files, store_file
 
 REQUESTER_FIELDS = (

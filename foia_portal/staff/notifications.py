@@ -19,7 +19,7 @@ from flask import current_app, has_request_context
 
 from foia_portal.core import vocabulary
 from foia_portal.requests.clock import deadline_for
-from foia_portal.requests.links import status_url
+from foia_portal.requests.status_links import status_url
 
 APPEAL_DAYS = 90  # § 552(a)(6)(A)(i)(III)(aa): at least 90 days after the determination
 
