@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from foia_portal.core.text import has_control_characters, strip_text
+from foia_portal.faq.answers import LINK_SYNTAX, link_problems
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MESSAGE = (
@@ -35,6 +36,13 @@ def _no_control_characters(form, field) -> None:
 def _single_line(form, field) -> None:
     if isinstance(field.data, str) and ("\n" in field.data or "\r" in field.data):
         raise ValidationError("Keep this on one line.")
+
+
+def _links_with_words(form, field) -> None:
+    if isinstance(field.data, str):
+        problems = link_problems(field.data)
+        if problems:
+            raise ValidationError(" ".join(problems))
 
 
 class FaqFields:
@@ -60,6 +68,7 @@ class FaqFields:
             _single_line,
             _no_control_characters,
         ],
+        description="In sentence case, as a reader would ask it: “How do I appeal a decision?”",
     )
     answer = TextAreaField(
         "Answer",
@@ -68,9 +77,12 @@ class FaqFields:
             DataRequired("Enter the answer."),
             Length(max=ANSWER_MAX, message=f"Keep the answer under {ANSWER_MAX:,} characters."),
             _no_control_characters,
+            _links_with_words,
         ],
         description=(
-            "Markdown: **bold**, *italic*, [link text](/faq/other-question), lists, headings."
+            "Markdown: **bold**, *italic*, lists, ## headings in sentence case. A link is written "
+            f"{LINK_SYNTAX}, with words that say where it goes, never the bare address. It goes to "
+            "a page of this site (starting with /), an https:// address, mailto: or tel:."
         ),
     )
     slug = StringField(

@@ -1,4 +1,4 @@
-"""FAQ operations: editing, Markdown rendering, import and export, votes and form suggestions.
+"""FAQ operations: editing, import and export, votes, readers' feedback and form suggestions.
 
 Services change data and flush; the caller commits (see docs/faq-search.md). The search indexes
 follow every change by themselves (SQLite triggers, PostgreSQL expression indexes), so nothing
@@ -7,80 +7,20 @@ here has to remember to re-index.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import nh3
 import sqlalchemy as sa
-from markdown_it import MarkdownIt
 from sqlalchemy.orm import contains_eager, load_only
 
 from foia_portal.extensions import db
+from foia_portal.faq.answers import clean_text, render_answer
 from foia_portal.faq.forms import FaqImportEntry
 from foia_portal.faq.models import Faq, FaqCategory, FaqSuggestion, FaqVote
-from foia_portal.faq.search import SENTINELS
 from foia_portal.requests.models import FoiaRequest
-
-# ------------------------------------------------------------------------------- Markdown
-
-# CommonMark without raw HTML: staff write Markdown, and any HTML they type is shown as text.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_markdown.enable("table")
-
-
-def _shifted_heading(renderer, tokens, idx, options, env):
-    # The article's question is the page's <h1>: headings inside an answer start at <h2>.
-    token = tokens[idx]
-    token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
-    return renderer.renderToken(tokens, idx, options, env)
-
-
-_markdown.add_render_rule("heading_open", _shifted_heading)
-_markdown.add_render_rule("heading_close", _shifted_heading)
-
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-def clean_text(value: str) -> str:
-    """Normalise Unicode and drop the highlight sentinels: stored text can never fake a <mark>."""
-    value = unicodedata.normalize("NFC", value)
-    for sentinel in SENTINELS:
-        value = value.replace(sentinel, "")
-    return value
-
-
-@dataclass(frozen=True)
-class RenderedAnswer:
-    html: str  # sanitised HTML, safe to show as is
-    text: str  # plain text, what the search indexes and snippets read
-
-
-def render_answer(markdown: str) -> RenderedAnswer:
-    """Markdown → sanitised HTML (markdown-it-py, then nh3) and plain text; also for previews."""
-    markdown = clean_text(markdown)
-    raw_html = _markdown.render(markdown)
-    safe_html = nh3.clean(
-        raw_html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer",
-    )
-    # Text for the index: tags gone, entities decoded, one blank line between blocks.
-    text = html.unescape(nh3.clean(safe_html, tags=set()))
-    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", text)).strip()
-    return RenderedAnswer(html=safe_html, text=text)
-
 
 # ------------------------------------------------------------------------------- slugs
 
