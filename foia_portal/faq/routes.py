@@ -17,6 +17,7 @@ from foia_portal.core.content_version import FAQ, content_version
 from foia_portal.core.page_cache import cached_page
 from foia_portal.extensions import csrf, db
 from foia_portal.faq import services
+from foia_portal.faq.answers import meta_description
 from foia_portal.faq.forms import FaqVoteForm
 from foia_portal.faq.search import search_faqs
 
@@ -82,6 +83,7 @@ def render_article(slug: str, voted: str | None):
     return render_template(
         "faq/article.html",
         faq=faq,
+        description=meta_description(faq.answer_text),
         related=services.related_faqs(faq),
         voted=voted in {"yes", "no"},
         vote_refused=voted == "refused",
