@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from foia_portal.core.text import has_control_characters, strip_text
 from foia_portal.faq.answers import LINK_SYNTAX, link_problems
+from foia_portal.faq.models import FEEDBACK_MAX
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MESSAGE = (
@@ -126,6 +127,35 @@ class FaqVoteForm(Form):
     """The "Was this helpful?" buttons (no session, so no CSRF token: see docs/faq-search.md)."""
 
     helpful = HiddenField(validators=[DataRequired(), Regexp(r"^(yes|no)$")])
+
+
+def _one_kind_of_newline(value):
+    # Browsers send a typed line break as CR LF but count it as one character against maxlength.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+class FaqFeedbackForm(Form):
+    """ "What was missing?" after a "No" vote (no session, so no CSRF token, as the vote)."""
+
+    comment = TextAreaField(
+        "What was missing? (optional)",
+        filters=[_one_kind_of_newline, strip_text],
+        validators=[
+            DataRequired("Write what you were looking for, then send it."),
+            Length(
+                max=FEEDBACK_MAX,
+                message=f"Keep your comment to {FEEDBACK_MAX:,} characters or fewer (it has %(length)d).",
+            ),
+            _no_control_characters,
+        ],
+        description=(
+            "Tell us what you hoped to find in this answer. Please don’t include personal "
+            "information, such as your name, email address, phone number or tracking number: "
+            "we can’t reply to comments here."
+        ),
+    )
+    # The spam trap: people never see it (macros/forms.html, honeypot).
+    website = StringField("Leave this field empty")
 
 
 class SuggestionsShownForm(Form):

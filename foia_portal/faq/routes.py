@@ -1,4 +1,5 @@
-"""Public FAQ pages: the list, the search, each article, and the "Was this helpful?" vote.
+"""Public FAQ pages: the list, the search, each article, the "Was this helpful?" vote and, after a
+"No", the optional "What was missing?" comment.
 
 These pages are anonymous and cache-friendly: they never touch the session (no `current_user`,
 no `flash`, no CSRF token). The only cookie is the random voter id, set by the vote itself. Each
@@ -15,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from foia_portal.core.content_version import FAQ, content_version
 from foia_portal.core.page_cache import cached_page
-from foia_portal.extensions import csrf, db
+from foia_portal.extensions import csrf, db, limiter
 from foia_portal.faq import services
 from foia_portal.faq.answers import meta_description
-from foia_portal.faq.forms import FaqVoteForm
+from foia_portal.faq.forms import FaqFeedbackForm, FaqVoteForm
 from foia_portal.faq.search import search_faqs
 
 bp = Blueprint("faq", __name__)
@@ -71,12 +72,22 @@ def article(slug: str):
     voted = request.args.get("voted")
     if voted not in {"yes", "no", "refused"}:
         voted = None
+    feedback = request.args.get("feedback") if voted == "no" else None
+    if feedback != "sent":
+        feedback = None
     return cached_page(
-        ("faq-article", slug, voted, content_version(FAQ)), lambda: render_article(slug, voted)
+        ("faq-article", slug, voted, feedback, content_version(FAQ)),
+        lambda: render_article(slug, voted, feedback_sent=feedback == "sent"),
     )
 
 
-def render_article(slug: str, voted: str | None):
+def render_article(
+    slug: str,
+    voted: str | None,
+    feedback_sent: bool = False,
+    feedback_form: FaqFeedbackForm | None = None,
+    feedback_refused: str | None = None,
+):
     faq = services.get_published(slug)
     if faq is None:
         abort(404)
@@ -87,6 +98,12 @@ def render_article(slug: str, voted: str | None):
         related=services.related_faqs(faq),
         voted=voted in {"yes", "no"},
         vote_refused=voted == "refused",
+        # After a "No": what was missing (the form), or thanks once it is sent.
+        feedback_form=None
+        if voted != "no" or feedback_sent
+        else feedback_form or FaqFeedbackForm(),
+        feedback_sent=feedback_sent,
+        feedback_refused=feedback_refused,
     )
 
 
@@ -137,3 +154,33 @@ def vote(slug: str):
             samesite="Strict",
         )
     return response
+
+
+def feedback_limit() -> str:
+    return current_app.config["RATELIMIT_FAQ_FEEDBACK"]
+
+
+@bp.post("/faq/<slug>/feedback")
+@csrf.exempt  # as the vote: no session to bind a token to (docs/faq-search.md)
+@limiter.limit(feedback_limit)
+def feedback(slug: str):
+    """Keep a reader's "What was missing?" for the editors, then thank them on the article.
+
+    Whatever goes wrong, the article is shown again with the comment as typed and what to do.
+    """
+    faq = services.get_published(slug)
+    if faq is None:
+        abort(404)
+    form = FaqFeedbackForm(request.form)
+    if form.website.data:
+        # The spam trap was filled in: people never see that field.
+        return render_article(slug, "no", feedback_form=form, feedback_refused="spam"), 400
+    if not same_origin_post():
+        return render_article(slug, "no", feedback_form=form, feedback_refused="origin"), 400
+    if not form.validate():
+        return render_article(slug, "no", feedback_form=form), 422
+    services.record_feedback(faq, form.comment.data)
+    db.session.commit()
+    return redirect(
+        url_for("faq.article", slug=slug, voted="no", feedback="sent") + "#helpful", 303
+    )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import contains_eager, load_only
 from foia_portal.extensions import db
 from foia_portal.faq.answers import clean_text, render_answer
 from foia_portal.faq.forms import FaqImportEntry
-from foia_portal.faq.models import Faq, FaqCategory, FaqSuggestion, FaqVote
+from foia_portal.faq.models import Faq, FaqCategory, FaqFeedback, FaqSuggestion, FaqVote
 from foia_portal.requests.models import FoiaRequest
 
 # ------------------------------------------------------------------------------- slugs
@@ -170,7 +170,10 @@ def set_published(faq: Faq, published: bool) -> Faq:
 
 
 def delete_faq(faq: Faq) -> None:
-    """Remove an FAQ and its votes; the search indexes drop it too."""
+    """Remove an FAQ, its votes and readers' feedback; the search indexes drop it too."""
+    # Said here and not left to ON DELETE CASCADE: SQLite does not enforce foreign keys.
+    for model in (FaqVote, FaqFeedback):
+        db.session.execute(sa.delete(model).where(model.faq_id == faq.id))
     db.session.delete(faq)
     db.session.flush()
 
@@ -244,6 +247,49 @@ def record_vote(faq: Faq, voter: str, helpful: bool) -> bool:
     )
     db.session.expire(faq, ["helpful_yes", "helpful_no"])
     return True
+
+
+# ------------------------------------------------------------------------------- feedback
+
+FEEDBACK_SHOWN = 100
+
+
+def record_feedback(faq: Faq, text: str) -> FaqFeedback:
+    """Keep what a reader says was missing from `faq` (validated by FaqFeedbackForm).
+
+    Only the text and the time: nothing that says who wrote it. Adds no change to any public
+    page, so the FAQ's cached pages stay as they are.
+    """
+    feedback = FaqFeedback(faq_id=faq.id, text=clean_text(text).strip())
+    db.session.add(feedback)
+    db.session.flush()
+    return feedback
+
+
+def feedback_for(faq: Faq, limit: int = FEEDBACK_SHOWN) -> list[FaqFeedback]:
+    """The newest readers' comments on `faq`, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(FaqFeedback)
+            .where(FaqFeedback.faq_id == faq.id)
+            .order_by(FaqFeedback.created_at.desc(), FaqFeedback.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def feedback_count(faq: Faq) -> int:
+    """How many readers' comments `faq` has."""
+    query = sa.select(sa.func.count()).where(FaqFeedback.faq_id == faq.id)
+    return db.session.scalar(query) or 0
+
+
+def feedback_counts() -> dict[int, int]:
+    """How many readers' comments each FAQ has, by FAQ id (FAQs without any are left out)."""
+    rows = db.session.execute(
+        sa.select(FaqFeedback.faq_id, sa.func.count()).group_by(FaqFeedback.faq_id)
+    )
+    return {faq_id: count for faq_id, count in rows}
 
 
 # ------------------------------------------------------------------------------- suggestions
