@@ -13,7 +13,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from foia_portal.core.text import has_control_characters, strip_text
 from foia_portal.faq.answers import LINK_SYNTAX, link_problems
@@ -134,6 +141,12 @@ def _one_kind_of_newline(value):
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
+def _something_written(form, field) -> None:
+    # Not DataRequired: that would mark the box required, and writing in it is optional.
+    if not field.data:
+        raise StopValidation("Write what you were looking for, then send it.")
+
+
 class FaqFeedbackForm(Form):
     """ "What was missing?" after a "No" vote (no session, so no CSRF token, as the vote)."""
 
@@ -141,7 +154,7 @@ class FaqFeedbackForm(Form):
         "What was missing? (optional)",
         filters=[_one_kind_of_newline, strip_text],
         validators=[
-            DataRequired("Write what you were looking for, then send it."),
+            _something_written,
             Length(
                 max=FEEDBACK_MAX,
                 message=f"Keep your comment to {FEEDBACK_MAX:,} characters or fewer (it has %(length)d).",
