@@ -11,6 +11,7 @@ from foia_portal.faq import answers
 from foia_portal.faq.answers import link_problems, meta_description, render_answer
 from foia_portal.faq.services import FaqImportError, validate_import
 from tests.fixtures.faq import DEMO_FAQS
+from tests.helpers import sentence_case_problems
 
 # ------------------------------------------------------------------------------- links
 
@@ -184,3 +185,21 @@ def test_every_demo_answer_has_a_description_of_at_most_155_characters():
         description = meta_description(render_answer(entry["answer"]).text)
         assert 50 <= len(description) <= 155, (entry["slug"], description)
         assert "<" not in description and "**" not in description
+
+
+# ------------------------------------------------------------------------------- sentence case
+
+
+def test_the_sentence_case_check_catches_title_case():
+    assert sentence_case_problems("Was This Answer Helpful?") == ["This", "Answer", "Helpful"]
+    assert sentence_case_problems("About the Office") == ["Office"]
+    assert sentence_case_problems("Was this answer helpful?") == []
+    assert sentence_case_problems("I'm not a U.S. citizen. Can I get records from OGIS?") == []
+    assert sentence_case_problems("What is the COPS Office and the Privacy Act?") == []
+
+
+def test_the_demo_questions_categories_and_answer_headings_are_in_sentence_case():
+    for entry in json.loads(DEMO_FAQS.read_text(encoding="utf-8")):
+        headings = re.findall(r"(?m)^#+\s+(.*)$", entry["answer"])
+        for heading in (entry["question"], entry["category"], *headings):
+            assert sentence_case_problems(heading) == [], (entry["slug"], heading)
