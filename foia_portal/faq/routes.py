@@ -72,12 +72,10 @@ def article(slug: str):
     voted = request.args.get("voted")
     if voted not in {"yes", "no", "refused"}:
         voted = None
-    feedback = request.args.get("feedback") if voted == "no" else None
-    if feedback != "sent":
-        feedback = None
+    feedback_sent = voted == "no" and request.args.get("feedback") == "sent"
     return cached_page(
-        ("faq-article", slug, voted, feedback, content_version(FAQ)),
-        lambda: render_article(slug, voted, feedback_sent=feedback == "sent"),
+        ("faq-article", slug, voted, feedback_sent, content_version(FAQ)),
+        lambda: render_article(slug, voted, feedback_sent=feedback_sent),
     )
 
 
@@ -91,6 +89,11 @@ def render_article(
     faq = services.get_published(slug)
     if faq is None:
         abort(404)
+    # After a "No": the "What was missing?" box until a comment is sent, then thanks.
+    if voted == "no" and not feedback_sent:
+        feedback_form = feedback_form or FaqFeedbackForm()
+    else:
+        feedback_form = None
     return render_template(
         "faq/article.html",
         faq=faq,
@@ -98,10 +101,7 @@ def render_article(
         related=services.related_faqs(faq),
         voted=voted in {"yes", "no"},
         vote_refused=voted == "refused",
-        # After a "No": what was missing (the form), or thanks once it is sent.
-        feedback_form=None
-        if voted != "no" or feedback_sent
-        else feedback_form or FaqFeedbackForm(),
+        feedback_form=feedback_form,
         feedback_sent=feedback_sent,
         feedback_refused=feedback_refused,
     )
