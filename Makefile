@@ -9,8 +9,13 @@ USWDS_DIST := node_modules/@uswds/uswds/dist
 
 .PHONY: run test install assets db lint format bench bench-deps migration browser-deps clean
 
-run: db ## Serve the portal on http://127.0.0.1:5000 with the embedded SQLite database.
-	$(FLASK) run --host 127.0.0.1 --port 5000
+# `make run PORT=5050` serves on another port. Links in emails follow it unless PUBLIC_BASE_URL
+# is set. Plain assignments: only the command line overrides them, not a PORT left in the shell.
+PORT = 5000
+PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+
+run: db ## Serve the portal on http://127.0.0.1:$(PORT) (5000 unless PORT=…) with SQLite.
+	PUBLIC_BASE_URL='$(PUBLIC_BASE_URL)' $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 TEST_WORKERS ?= 2
 

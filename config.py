@@ -29,6 +29,12 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def env_link(name: str, default: str | None) -> str | None:
+    """A link address; set to an empty value to leave the link out."""
+    value = os.environ.get(name)
+    return default if value is None else (value.strip() or None)
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -51,6 +57,18 @@ class Config:
     FOIA_PUBLIC_LIAISON_EMAIL = os.environ.get("FOIA_PUBLIC_LIAISON_EMAIL", "foia@cops.example.gov")
     FOIA_PORTAL_SECRET = os.environ.get("FOIA_PORTAL_SECRET")
 
+    # The links every federal agency site carries at its foot (the USWDS identifier), in its
+    # order. An empty value leaves a link out; FOIA (None) is this portal's own guidance page.
+    FOOTER_LINKS = [
+        ("Accessibility", env_link("FOOTER_ACCESSIBILITY_URL", "https://www.justice.gov/accessibility/accessibility-information")),
+        ("FOIA", env_link("FOOTER_FOIA_URL", None)),
+        ("No FEAR Act", env_link("FOOTER_NO_FEAR_URL", "https://www.justice.gov/jmd/eeo-program-status-report")),
+        ("Office of the Inspector General", env_link("FOOTER_OIG_URL", "https://oig.justice.gov/")),
+        ("Privacy policy", env_link("FOOTER_PRIVACY_URL", "https://www.justice.gov/doj/privacy-policy")),
+        ("Vulnerability disclosure", env_link("FOOTER_VULNERABILITY_DISCLOSURE_URL", "https://www.justice.gov/vulnerability-disclosure-policy")),
+    ]  # fmt: skip
+    FOOTER_USA_GOV_URL = env_link("FOOTER_USA_GOV_URL", "https://www.usa.gov/")
+
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE_DIR / "uploads")
     MAX_ATTACHMENTS = 5
     MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # the National FOIA Portal's per-file limit
@@ -59,7 +77,10 @@ class Config:
     # The FOIA.gov portal sends attachments base64-encoded inside JSON (4/3 larger).
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    # Unset or empty: no email is sent; each is written to a .eml file under MAIL_FILE_DIR
+    # (development). Production refuses to start without it.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip() or None
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR") or None  # None: <instance>/mail
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
     MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
@@ -122,7 +143,10 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    DEBUG = False
+    # The debugger only when asked (`FLASK_DEBUG=1 make run`): it runs code typed in the browser.
+    DEBUG = env_bool("FLASK_DEBUG", False)
+    # `make run` shows the app's INFO lines: where each email was written, the outbox's work.
+    LOG_LEVEL = "INFO"
 
 
 class TestingConfig(Config):
@@ -132,6 +156,10 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     MAIL_SEND_IMMEDIATELY = False
     MAIL_SUPPRESS_SEND = False
+    # Whatever the developer's shell says: tests send over SMTP (tests/fixtures/mail.py starts a
+    # server) and never write into the project's instance folder.
+    MAIL_SERVER = "localhost"
+    MAIL_FILE_DIR = None
     SERVER_NAME = None
 
 
@@ -152,12 +180,28 @@ class ProductionConfig(Config):
         public = {"dev", "secret", "changeme", "change-me", TestingConfig.SECRET_KEY}
         if key in public or len(key) < 32 or len(set(key)) < 10:
             raise RuntimeError("SECRET_KEY must be a random value of at least 32 characters")
+        if not os.environ.get("MAIL_SERVER", "").strip():
+            # Without it every email would be written to a file on this server and nobody told.
+            raise RuntimeError(
+                "production configuration needs MAIL_SERVER to be set (the SMTP server; "
+                "`localhost` for a mail server on this machine)"
+            )
+
+
+ENVIRONMENTS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
 
 
 def config_for_environment() -> type[Config]:
-    """Pick the configuration class from FLASK_ENV / FOIA_PORTAL_CONFIG."""
-    name = os.environ.get("FOIA_PORTAL_CONFIG") or os.environ.get("FLASK_ENV") or "development"
-    return {
-        "production": ProductionConfig,
-        "testing": TestingConfig,
-    }.get(name.strip().lower(), DevelopmentConfig)
+    """The configuration FOIA_PORTAL_ENV names; FLASK_ENV (retired by Flask) when it is unset."""
+    name = os.environ.get("FOIA_PORTAL_ENV") or os.environ.get("FLASK_ENV") or "development"
+    try:
+        return ENVIRONMENTS[name.strip().lower()]
+    except KeyError:
+        # A typo must not quietly start production with the development settings.
+        raise RuntimeError(
+            f"FOIA_PORTAL_ENV={name!r} is not one of: {', '.join(ENVIRONMENTS)}"
+        ) from None

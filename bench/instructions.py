@@ -146,11 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     RESULTS_DIR.mkdir(exist_ok=True)
     env = {
-        "FOIA_PORTAL_CONFIG": "production",
+        "FOIA_PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": database(args.rows),
         "RATELIMIT_ENABLED": "false",
         "MAIL_SEND_IMMEDIATELY": "false",
+        "MAIL_SERVER": "localhost",  # production requires one; the outbox is not sent
         "FOIA_OFFICE_EMAIL": "foia-office@example.gov",
         "UPLOAD_FOLDER": str(RESULTS_DIR / "uploads"),
     }

@@ -281,11 +281,12 @@ class Bench:
 
     def app_env(self, url: str) -> dict[str, str]:
         return {
-            "FOIA_PORTAL_CONFIG": "production",
+            "FOIA_PORTAL_ENV": "production",
             "SECRET_KEY": self.secret_key,
             "DATABASE_URL": url,
             "RATELIMIT_ENABLED": "false",
             "MAIL_SEND_IMMEDIATELY": "false",
+            "MAIL_SERVER": "localhost",  # production requires one; the outbox is not sent
             "FOIA_OFFICE_EMAIL": "foia-office@example.gov",
             "UPLOAD_FOLDER": str(RESULTS_DIR / "uploads"),
         }

@@ -27,6 +27,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("LOG_LEVEL"):
+        app.logger.setLevel(app.config["LOG_LEVEL"])
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

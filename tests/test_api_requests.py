@@ -54,7 +54,7 @@ def test_the_status_link_opens_the_requesters_page(client, valid_request_fields)
     ("changes", "field", "message_part"),
     [
         ({"first_name": ""}, "first_name", "first name"),
-        ({"email": "not-an-address"}, "email", "valid email"),
+        ({"email": "not-an-address"}, "email", "Enter an email address like"),
         ({"description": "too short"}, "description", "20 to 10,000"),
         ({"description": "x" * 10_001}, "description", "20 to 10,000"),
         ({"fee_category": "pirate"}, "fee_category", ""),

@@ -220,3 +220,39 @@ def test_the_api_and_the_staff_queue_agree(client, officer_headers, filed):
     assert [r["tracking_number"] for r in body["results"]] == [
         row.foia_request.tracking_number for row in page.rows
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        (
+            {"action": "extend", "reason": "voluminous records"},
+            "reason",
+            "Choose one of: field_facilities, voluminous_records, consultation.",
+        ),
+        (
+            {"action": "acknowledge", "track": "fastest"},
+            "track",
+            "Choose one of: simple, complex, expedited.",
+        ),
+    ],
+)
+def test_a_bad_choice_names_the_accepted_values(
+    client, officer_headers, filed, body, field, message
+):
+    acknowledged = act(client, officer_headers, filed.tracking_number, action="acknowledge",
+                       track="complex") if body["action"] == "extend" else None  # fmt: skip
+    assert acknowledged is None or acknowledged.status_code == 200
+    response = act(client, officer_headers, filed.tracking_number, **body)
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"][field] == [message]
+
+
+def test_a_bad_queue_filter_names_the_accepted_values(client, officer_headers):
+    response = client.get(BASE, query_string={"sort": "newest"}, headers=officer_headers)
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["sort"] == [
+        "Choose one of: due_date, received, tracking_number."
+    ]

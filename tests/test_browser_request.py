@@ -193,8 +193,10 @@ def test_the_whole_request_form_works_from_the_keyboard_alone(page, smtp_server)
 
     expected = set(typed) | {"date_from", "date_to", "fee_category", "fee_waiver"}
     expected |= {"organization", "street", "state", "zip_code", "country", "attachments"}
-    expected |= {"expedited", "expedited_reason", "expedited_certified", "delivery_format"}
+    expected |= {"expedited", "delivery_format"}
     assert expected <= reached, f"not reachable by Tab: {expected - reached}"
+    # The expedited box was left unticked: its reason and certification stay out of the way.
+    assert not reached & {"expedited_reason", "expedited_certified"}
 
     html = page.find("html")
     page.press(Keys.ENTER)
@@ -236,3 +238,77 @@ def test_the_spam_trap_is_not_seen_not_focusable_and_not_announced(public_page):
     assert seen["tabIndex"] == -1, "out of the tab order"
     assert seen["hidden"], "hidden from screen readers (aria-hidden on its container)"
     assert "Leave this field empty" not in page.text("main")
+
+
+def test_reason_boxes_show_when_their_box_is_ticked_and_always_without_javascript(public_page):
+    page = public_page
+    page.open("/foia/request")
+    for box, details in (("fee_waiver", "fee_waiver_reason"), ("expedited", "expedited_reason")):
+        reason = page.find(f"#{details}")
+        if not page.javascript:
+            assert reason.is_displayed(), f"{details} must show when scripts do not run"
+            continue
+        assert not reason.is_displayed(), f"{details} shows before {box} is ticked"
+        page.find(f"label[for={box}]").click()
+        assert reason.is_displayed(), f"ticking {box} shows {details}"
+        assert page.find(f"#{box}").get_attribute("aria-controls") == f"{box}-details"
+        page.find(f"label[for={box}]").click()
+        assert not reason.is_displayed(), f"unticking {box} hides {details} again"
+    if page.javascript:
+        assert not page.find("#expedited_certified").is_displayed()
+
+
+def test_a_form_with_errors_says_so_in_its_title_shows_the_whole_summary_and_what_is_left(
+    public_page,
+):
+    page = public_page
+    page.open("/foia/request")
+    page.fill("#first_name", "Ada")
+    page.fill("#description", "Too short")
+    page.fill("#fee_limit", "fifty")
+    page.submit_with(page.find("main form button[type=submit]"))
+
+    assert page.driver.title.startswith("Error: Make a FOIA request")
+    box = page.driver.execute_script(
+        "const r = document.getElementById('error-summary').getBoundingClientRect();"
+        "return {top: r.top, bottom: r.bottom, height: window.innerHeight};"
+    )
+    assert box["top"] >= 0 and box["bottom"] <= box["height"], box
+    assert page.text("#fee_limit-error") == "Enter the amount in numbers, like 25 or 25.50."
+    if page.javascript:
+        left = 10_000 - len("Too short")
+        page.wait_until(
+            lambda: page.text("#description ~ .usa-character-count__status, "
+                              ".usa-character-count__status").replace(",", "")
+            == f"{left} characters left",
+            "the counter does not say how many characters are left",
+        )  # fmt: skip
+        page.assert_accessible("request form with a wrong amount")
+
+
+def test_key_dates_sit_in_a_summary_box_in_the_site_type_and_link_colours(
+    public_page, make_request
+):
+    page = public_page
+    foia_request = make_request(email="grace@example.com")
+    page.open("/foia/status")
+    page.fill("#tracking_number", foia_request.tracking_number)
+    page.fill("#email", "grace@example.com")
+    page.submit_with(page.find("main form button[type=submit]"))
+
+    assert page.find(".usa-summary-box #due-date").is_displayed()
+    looks = page.driver.execute_script(
+        """
+        const paragraph = document.querySelector('main #request-description p');
+        const link = document.querySelector('main a[href^="mailto:"]');
+        return {size: getComputedStyle(paragraph).fontSize, link: getComputedStyle(link).color};
+        """
+    )
+    assert looks["link"] == "rgb(0, 94, 162)", looks  # USWDS primary, not the browser's blue
+    if page.javascript:
+        page.assert_accessible("status page key dates")
+    page.open("/foia")  # the guidance page sets the site's body size
+    site_size = page.driver.execute_script(
+        "return getComputedStyle(document.querySelector('main .usa-prose p:not(.usa-intro)')).fontSize"
+    )
+    assert looks["size"] == site_size, (looks, site_size)

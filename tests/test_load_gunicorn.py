@@ -57,7 +57,7 @@ def server(tmp_path):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "RATELIMIT_ENABLED": "false",
         "MAIL_SEND_IMMEDIATELY": "false",
-        "FLASK_ENV": "development",
+        "FOIA_PORTAL_ENV": "development",
     }
     error_log = open(tmp_path / "error.log", "w")  # noqa: SIM115
     process = subprocess.Popen(

@@ -36,8 +36,8 @@ def assert_confirmation_page_promises_an_email(client, response) -> None:
     page = client.get(response.headers["Location"])
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "on its way" in html
-    assert "ada@example.com" in html
+    assert "We will email your tracking number" in html
+    assert "<strong>ada@example.com</strong>" in html
 
 
 def test_an_outage_loses_nothing_and_the_worker_delivers_both_emails_later(

@@ -112,3 +112,49 @@ def test_check_status_is_in_the_main_navigation_and_marked_on_the_status_pages(c
     lookup = client.get("/foia/status").get_data(as_text=True)
     current = re.search(r'<a class="usa-nav-link usa-current" href="([^"]+)"', lookup)
     assert current and current.group(1) == "/foia/status"
+
+
+IMPORTANT_LINKS = ["Accessibility", "FOIA", "No FEAR Act", "Office of the Inspector General",
+                   "Privacy policy", "Vulnerability disclosure"]  # fmt: skip
+
+
+def footer_links(html: str) -> dict[str, str]:
+    identifier = html.split('aria-label="Important links"', 1)[1].split("</nav>", 1)[0]
+    return {
+        label: address
+        for address, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', identifier)
+    }
+
+
+def test_every_page_carries_the_federal_footer_links(client):
+    for path in ("/", "/faq", "/foia/request", "/foia/status", "/staff/login"):
+        html = client.get(path).get_data(as_text=True)
+        assert list(footer_links(html)) == IMPORTANT_LINKS, path
+        assert footer_links(html)["FOIA"] == "/foia"
+        assert 'href="https://www.usa.gov/"' in html
+
+
+class TestFooterLinksFromTheConfiguration:
+    @pytest.fixture
+    def config_overrides(self):
+        return {
+            "FOOTER_LINKS": [
+                ("Accessibility", "https://www.example.org/accessibility"),
+                ("FOIA", None),
+                ("No FEAR Act", None),
+                ("Office of the Inspector General", "https://oig.example.org/"),
+                ("Privacy policy", "https://www.example.org/privacy"),
+                ("Vulnerability disclosure", None),
+            ],
+            "FOOTER_USA_GOV_URL": None,
+        }
+
+    def test_links_left_empty_are_left_out(self, client):
+        html = client.get("/").get_data(as_text=True)
+        assert footer_links(html) == {
+            "Accessibility": "https://www.example.org/accessibility",
+            "FOIA": "/foia",
+            "Office of the Inspector General": "https://oig.example.org/",
+            "Privacy policy": "https://www.example.org/privacy",
+        }
+        assert "Visit USA.gov" not in html

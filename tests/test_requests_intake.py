@@ -85,18 +85,43 @@ def test_values_are_trimmed(client, valid_request_fields):
 
 
 @pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"fee_limit": "fifty"}, "Enter the amount in numbers, like 25 or 25.50."),
+        ({"email": "ada.example.com"}, "Enter an email address like name@example.com."),
+    ],
+)
+def test_a_wrong_value_gets_one_plain_sentence_of_ours(
+    client, valid_request_fields, changes, message
+):
+    [field] = changes
+    html = submit(client, {**valid_request_fields, **changes}).get_data(as_text=True)
+    error = re.search(
+        rf'<span class="usa-error-message" id="{field}-error"[^>]*>(.*?)</span>', html
+    )
+    assert error.group(1) == message  # no range check or validator text added to it
+    assert html.count(message) == 2  # at the field and in the summary, nothing else
+
+
+def test_a_fee_limit_written_as_money_is_read_as_a_number(client, valid_request_fields):
+    submit(client, {**valid_request_fields, "fee_limit": "$1,000.50"})
+    [foia_request] = stored_requests()
+    assert foia_request.fee_limit == Decimal("1000.50")
+
+
+@pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
         ({"first_name": ""}, "first_name", "Enter your first name."),
         ({"last_name": "   "}, "last_name", "Enter your last name."),
         ({"email": ""}, "email", "Enter your email address."),
-        ({"email": "not-an-email"}, "email", "Enter a valid email address"),
+        ({"email": "not-an-email"}, "email", "Enter an email address like name@example.com."),
         ({"description": "too short"}, "description", "20 to 10,000 characters"),
         ({"description": "x" * 10_001}, "description", "20 to 10,000 characters"),
         ({"date_from": "2024-05-01", "date_to": "2024-04-01"}, "date_to", "cannot be before"),
         ({"date_from": "31/12/2024"}, "date_from", "Not a valid date"),
         ({"fee_limit": "-5"}, "fee_limit", "$0 or more"),
-        ({"fee_limit": "lots"}, "fee_limit", "Not a valid decimal"),
+        ({"fee_limit": "fifty"}, "fee_limit", "Enter the amount in numbers, like 25 or 25.50."),
         ({"fee_category": ""}, "fee_category", "Choose the description that fits you."),
         ({"fee_category": "rich"}, "fee_category", "Choose one of: commercial, educational"),
         ({"fee_waiver": "y", "fee_waiver_reason": ""}, "fee_waiver_reason", "Explain why fees"),
@@ -263,10 +288,28 @@ def test_fifty_simultaneous_submissions_get_fifty_distinct_numbers(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RequestEvent)) == 50
 
 
-def test_a_reshown_form_asks_to_choose_the_files_again(client, valid_request_fields):
-    response = submit(client, {**valid_request_fields, "email": "nope"})
-    assert "choose them again" in response.get_data(as_text=True)
-    assert "choose them again" not in client.get("/foia/request").get_data(as_text=True)
+def test_a_reshown_form_asks_to_choose_the_files_again_only_when_files_were_chosen(
+    client, valid_request_fields
+):
+    with_files = submit(
+        client,
+        {**valid_request_fields, "email": "nope"},
+        attachments=[file_field("letter.pdf", PDF_BYTES), file_field("photo.png", PNG_BYTES)],
+    ).get_data(as_text=True)
+    assert "Choose your files again (letter.pdf, photo.png)" in with_files
+
+    without_files = submit(client, {**valid_request_fields, "email": "nope"})
+    assert without_files.status_code == 422
+    assert "files again" not in without_files.get_data(as_text=True)
+    assert "files again" not in client.get("/foia/request").get_data(as_text=True)
+
+
+def test_a_reshown_form_says_error_first_in_its_title(client, valid_request_fields):
+    title = re.compile(r"<title>(.*?) \|")
+    reshown = submit(client, {**valid_request_fields, "email": "nope"}).get_data(as_text=True)
+    assert title.search(reshown).group(1) == "Error: Make a FOIA request"
+    fresh = client.get("/foia/request").get_data(as_text=True)
+    assert title.search(fresh).group(1) == "Make a FOIA request"
 
 
 # ---------------------------------------------------------------------------------------------

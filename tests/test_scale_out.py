@@ -234,8 +234,7 @@ def topology(shared_database, redis_limits, tmp_path):
     uploads = tmp_path / "shared-uploads"
     uploads.mkdir()
     env = {
-        "FOIA_PORTAL_CONFIG": "production",
-        "FLASK_ENV": "production",
+        "FOIA_PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": shared_database,
         "RATELIMIT_ENABLED": "true",
@@ -514,12 +513,12 @@ def test_two_app_processes_on_one_sqlite_file_file_every_request_once(tmp_path):
     upgrade_database(url, uploads)
     processes = Processes(tmp_path)
     env = {
-        "FOIA_PORTAL_CONFIG": "production",
-        "FLASK_ENV": "production",
+        "FOIA_PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
         "RATELIMIT_ENABLED": "false",
         "MAIL_SEND_IMMEDIATELY": "false",
+        "MAIL_SERVER": "localhost",  # production requires one; nothing is sent in this test
         "FOIA_OFFICE_EMAIL": OFFICE_EMAIL,
         "UPLOAD_FOLDER": str(uploads),
     }

@@ -193,7 +193,7 @@ def test_two_processes_share_one_budget_through_redis(tmp_path):
         "RATELIMIT_LOGIN": "4 per hour",
         "RATELIMIT_STATUS_LOOKUPS": "4 per hour",
         "MAIL_SEND_IMMEDIATELY": "false",
-        "FLASK_ENV": "development",
+        "FOIA_PORTAL_ENV": "development",
     }
     ports = [free_port(), free_port()]
     logs = [open(tmp_path / f"gunicorn-{port}.log", "w") for port in ports]  # noqa: SIM115

@@ -93,6 +93,7 @@ def production_app(monkeypatch, database_url, tmp_path):
 
     monkeypatch.setenv("SECRET_KEY", "p" * 16 + "a-production-like-random-secret")
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("MAIL_SERVER", "localhost")
     config = type(
         "ProductionForTest",
         (ProductionConfig,),

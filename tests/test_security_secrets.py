@@ -37,7 +37,7 @@ def test_production_refuses_to_start_with_a_public_or_guessable_secret_key(monke
 
     monkeypatch.setenv("SECRET_KEY", key)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.internal/foia")
-    monkeypatch.setenv("FOIA_PORTAL_CONFIG", "production")
+    monkeypatch.setenv("FOIA_PORTAL_ENV", "production")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app()
 

@@ -163,3 +163,14 @@ def test_staff_pages_give_times_in_eastern_time(client, admin):
     text = text_of(page_of(client.get("/staff/users")))
     assert re.search(r"\d{1,2}:\d\d [ap]\.m\. Eastern", text)
     assert " UTC" not in text
+
+
+def test_a_bad_choice_is_shown_at_its_field_with_the_accepted_values(signed_in, make_request):
+    foia_request = make_request()
+    response = act(signed_in, foia_request, "acknowledge", track="fastest")
+    markup = page_of(response)
+    error = re.search(r'<span class="usa-error-message" id="[\w-]*track-error"[^>]*>(.*?)</span>',
+                      markup)  # fmt: skip
+    assert error, "the message stands at the track field"
+    assert error.group(1) == "Choose one of: simple, complex, expedited."
+    assert "Not a valid choice" not in markup

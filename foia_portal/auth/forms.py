@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from foia_portal.auth.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from foia_portal.core.text import strip_text
 from foia_portal.core.vocabulary import Role
+from foia_portal.platform.choice_fields import ChoiceRadioField
 
 ROLE_CHOICES = [
     SelectChoice(Role.OFFICER.value, "Officer: processes requests and edits FAQs"),
@@ -82,7 +83,7 @@ class UserForm(FlaskForm):
         filters=[strip_text],
         validators=[DataRequired("Enter the person's name."), Length(max=120)],
     )
-    role = RadioField(
+    role = ChoiceRadioField(
         "Role",
         choices=ROLE_CHOICES,
         default=Role.OFFICER.value,
@@ -106,4 +107,6 @@ class UserForm(FlaskForm):
 class UserChangeForm(FlaskForm):
     """Change a role, deactivate or reactivate, issue or revoke API tokens (one button each)."""
 
-    role = RadioField("Role", choices=ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
+    role = ChoiceRadioField(
+        "Role", choices=ROLE_CHOICES, validators=[DataRequired("Choose a role.")]
+    )

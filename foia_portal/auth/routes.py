@@ -21,6 +21,7 @@ from foia_portal.auth import services
 from foia_portal.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from foia_portal.extensions import db, limiter
 from foia_portal.mail.outbox import send_after_commit
+from foia_portal.mail.transport import mail_file_dir_shown, writes_files
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -31,9 +32,15 @@ SIGN_IN_REFUSED = (
 
 
 RESET_SENT = (
-    "If {email} belongs to an active staff account, we have sent it a link to choose a new "
+    "If {email} belongs to an active staff account, we will email it a link to choose a new "
     "password. The link works once, within {minutes} minutes. Nothing arrived? Check the "
     "address, or ask an administrator to reset your password."
+)
+# Without a MAIL_SERVER (development) nothing is emailed: the link is in a file in the mail folder.
+RESET_WRITTEN = (
+    "If {email} belongs to an active staff account, a link to choose a new password is written "
+    "to a file in {folder}, not emailed: this site has no mail server. The link works once, "
+    "within {minutes} minutes."
 )
 RESET_LINK_INVALID = (
     "This password reset link has expired or has already been used. Ask for a new one below."
@@ -120,10 +127,12 @@ def forgot_password():
     )
     db.session.commit()
     send_after_commit()
+    answer = RESET_WRITTEN if writes_files() else RESET_SENT
     flash(
-        RESET_SENT.format(
+        answer.format(
             email=services.normalise_email(form.email.data),
             minutes=services.PASSWORD_RESET_MINUTES,
+            folder=mail_file_dir_shown(),
         ),
         "info",
     )

@@ -17,6 +17,10 @@ Failures are retried with exponential backoff (OUTBOX_RETRY_BASE_SECONDS × 2^(a
 at OUTBOX_RETRY_MAX_SECONDS); after OUTBOX_MAX_ATTEMPTS the message is `failed` and waits for
 staff (`failed_messages`, `retry_message`). Log lines carry message ids and kinds, never
 addresses, names or subjects.
+
+Without a MAIL_SERVER (development) the transport writes each email to a `.eml` file instead; the
+row is marked sent like any delivered email, and the log line gives the file's path (its name ends
+with a slug of the subject, which names no person: subjects carry tracking numbers).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import contextlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, g, render_template
@@ -268,6 +273,7 @@ def email_for(message: OutboxMessage) -> Email:
         message_id=headers.pop("Message-ID", None),
         reply_to=headers.pop("Reply-To", None),
         extra_headers=headers,
+        outbox_id=message.id,
     )
 
 
@@ -284,7 +290,7 @@ def deliver_claimed(message_ids: list[int]) -> DeliveryReport:
                 if connection is None:
                     connection = open_connection()
                     connection.__enter__()
-                send_email(email_for(message), connection)
+                written_to = send_email(email_for(message), connection)
             except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
                 if record_failure(message, error):
                     report.failed += 1
@@ -296,7 +302,7 @@ def deliver_claimed(message_ids: list[int]) -> DeliveryReport:
                     report.deferred += release_claims(message_ids[position + 1 :])
                     break
                 continue
-            record_success(message)
+            record_success(message, written_to)
             db.session.commit()
             report.sent += 1
     finally:
@@ -326,12 +332,22 @@ def release_claims(message_ids: list[int]) -> int:
     return len(message_ids)
 
 
-def record_success(message: OutboxMessage) -> None:
+def record_success(message: OutboxMessage, written_to: Path | None = None) -> None:
+    """The message is done: sent to the server, or (no MAIL_SERVER) written to `written_to`.
+
+    A written email counts as delivered: it is never tried again.
+    """
     message.status = SENT
     message.attempts += 1
     message.sent_at = utcnow()
     message.claimed_until = None
     message.last_error = None
+    if written_to is not None:
+        current_app.logger.info(
+            "outbox: message %s (%s) written to %s (not sent: MAIL_SERVER is not set)",
+            message.id, message.kind, written_to,
+        )  # fmt: skip
+        return
     current_app.logger.info(
         "outbox: sent message %s (%s) on attempt %s", message.id, message.kind, message.attempts
     )

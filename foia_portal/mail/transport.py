@@ -5,18 +5,27 @@ accepts the connection and then stalls would hang the caller (a web request) ind
 `TimedConnection` is Flask-Mail's own connection with `MAIL_TIMEOUT_SECONDS` passed to smtplib;
 everything else (address and header sanitising, the `email_dispatched` signal used by
 `mail.record_messages()`, MAIL_SUPPRESS_SEND) stays Flask-Mail's.
+
+Without a MAIL_SERVER (development: `make run`), `open_connection()` gives a `MailFileWriter`
+instead, which writes each email, exactly as it would have been sent, to a `.eml` file under
+MAIL_FILE_DIR (default `<instance>/mail/`). Production refuses to start without MAIL_SERVER.
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
+import time
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import charset as email_charset
 from email.mime.text import MIMEText
 from email.utils import make_msgid, parseaddr
+from pathlib import Path
 
 from flask import current_app
-from flask_mail import Connection, Message
+from flask_mail import BadHeaderError, Connection, Message
 
 # SMTP errors that mean the session itself is unusable, as opposed to a refusal of one message.
 _SESSION_ERRORS = (
@@ -63,6 +72,7 @@ class Email:
     message_id: str | None = None
     reply_to: str | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
+    outbox_id: int | None = None  # names the file when the email is written instead of sent
 
 
 def _quoted_printable_utf8() -> email_charset.Charset:
@@ -110,9 +120,88 @@ class TimedConnection(Connection):
             except (smtplib.SMTPException, OSError):
                 self.host.close()
 
+    def deliver(self, email: Email) -> None:
+        """Send one email over this session."""
+        self.send(build_message(email))
 
-def open_connection() -> TimedConnection:
-    """A connection to the configured mail server, for sending several emails in one session."""
+
+def writes_files() -> bool:
+    """True when no MAIL_SERVER is set: each email is written to a `.eml` file, not sent.
+
+    The one test of "is email really sent?", for the transport and for every page that tells
+    someone an email is coming.
+    """
+    return not current_app.config.get("MAIL_SERVER")
+
+
+def mail_file_dir() -> Path:
+    """Where emails are written without a MAIL_SERVER: MAIL_FILE_DIR, else `<instance>/mail`."""
+    configured = current_app.config.get("MAIL_FILE_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "mail"
+
+
+def mail_file_dir_shown() -> str:
+    """The folder for a page or a message: relative to the working directory when inside it."""
+    folder = mail_file_dir().resolve()
+    try:
+        return str(folder.relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
+
+
+def subject_slug(subject: str, limit: int = 60) -> str:
+    """The subject as a short ASCII file-name part: "We received your …" → "we-received-your-…"."""
+    ascii_text = unicodedata.normalize("NFKD", subject).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "email"
+
+
+def mail_file_name(email: Email, now: datetime) -> str:
+    """`20270104T153002123456Z-42-we-received-your-foia-request-cops-2027-000001.eml`.
+
+    Sorted by name is sorted by time; the outbox id makes the name unique.
+    """
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    reference = email.outbox_id if email.outbox_id is not None else "direct"
+    return f"{stamp}-{reference}-{subject_slug(email.subject)}.eml"
+
+
+class MailFileWriter:
+    """Stands in for the SMTP session when no MAIL_SERVER is set: one RFC 5322 file per email.
+
+    The file holds the bytes Flask-Mail would have handed to the server (`Message.as_bytes()`),
+    so any mail program opens it. Failing to write (a full disk, no permission) raises OSError,
+    which the outbox records and retries like a server that is down.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def __enter__(self) -> MailFileWriter:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, exc_type, exc_value, tb) -> None:
+        return None
+
+    def deliver(self, email: Email) -> Path:
+        """Write one email; returns the path of its file."""
+        message = build_message(email)
+        # What Flask-Mail's Connection.send checks and sets before handing a message over.
+        if message.has_bad_headers():
+            raise BadHeaderError
+        if message.date is None:
+            message.date = time.time()
+        path = self.directory / mail_file_name(email, datetime.now(UTC))
+        with path.open("xb") as file:  # never overwrite another email
+            file.write(message.as_bytes())
+        return path
+
+
+def open_connection() -> TimedConnection | MailFileWriter:
+    """A session for sending several emails: SMTP to MAIL_SERVER, or the file writer without one."""
+    if writes_files():
+        return MailFileWriter(mail_file_dir())
     return TimedConnection(current_app.extensions["mail"])
 
 
@@ -142,11 +231,14 @@ def build_message(email: Email) -> Message:
     return message
 
 
-def send_email(email: Email, connection: TimedConnection | None = None) -> None:
-    """Deliver one email now; raises smtplib/OS errors for the caller (the outbox) to record."""
-    message = build_message(email)
+def send_email(
+    email: Email, connection: TimedConnection | MailFileWriter | None = None
+) -> Path | None:
+    """Deliver one email now; raises smtplib/OS errors for the caller (the outbox) to record.
+
+    Returns the file's path when the email was written to a file (no MAIL_SERVER), else None.
+    """
     if connection is not None:
-        connection.send(message)
-        return
+        return connection.deliver(email)
     with open_connection() as fresh:
-        fresh.send(message)
+        return fresh.deliver(email)

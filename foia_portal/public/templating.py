@@ -7,6 +7,7 @@ from flask import Flask
 from foia_portal.core import vocabulary
 from foia_portal.core.deadlines import today_eastern
 from foia_portal.core.formatting import eastern_time, file_size, long_date, plain_date, short_date
+from foia_portal.mail.transport import mail_file_dir_shown, writes_files
 
 
 def init_templating(app: Flask) -> None:
@@ -19,6 +20,10 @@ def init_templating(app: Flask) -> None:
         EXEMPTION_LABELS=vocabulary.EXEMPTION_LABELS,
         FEE_CATEGORY_LABELS=vocabulary.FEE_CATEGORY_LABELS,
         CHANNEL_LABELS=vocabulary.CHANNEL_LABELS,
+        # Pages that tell someone an email is coming ask this first: without a MAIL_SERVER
+        # (development) emails are written to files and nobody receives them.
+        mail_writes_files=writes_files,
+        mail_file_dir_shown=mail_file_dir_shown,
     )
     app.jinja_env.filters["longdate"] = long_date
     app.jinja_env.filters["shortdate"] = short_date

@@ -17,7 +17,6 @@ from wtforms import (
     EmailField,
     HiddenField,
     MultipleFileField,
-    RadioField,
     SelectChoice,
     StringField,
     TelField,
@@ -40,6 +39,7 @@ from foia_portal.core.vocabulary import (
     FEE_CATEGORY_LABELS,
     DeliveryFormat,
 )
+from foia_portal.platform.choice_fields import ChoiceRadioField
 
 DESCRIPTION_MIN = 20
 DESCRIPTION_MAX = 10_000  # the National FOIA Portal's text limit
@@ -52,17 +52,6 @@ DELIVERY_CHOICES = [
     SelectChoice(DeliveryFormat.ELECTRONIC.value, "Electronic (download or email)"),
     SelectChoice(DeliveryFormat.PAPER.value, "Paper copies by mail"),
 ]
-
-
-class ChoiceRadioField(RadioField):
-    """A radio group that says which answers are possible instead of "Not a valid choice"."""
-
-    def pre_validate(self, form):
-        if self.data in (None, ""):
-            return  # nothing chosen: InputRequired or Optional decides
-        allowed = [choice.value for choice in self.choices]
-        if self.data not in allowed:
-            raise StopValidation(f"Choose one of: {', '.join(allowed)}.")
 
 
 def no_control_characters(form, field):
@@ -79,11 +68,27 @@ def real_email(form, field):
         # Deliverability (a DNS look-up) is not checked: it would slow every submission and fail
         # offline; a mistyped domain still gets a syntax or a bounce.
         result = validate_email(field.data, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise StopValidation(
-            f"Enter a valid email address, like name@example.com ({error})."
-        ) from None
+    except EmailNotValidError:
+        raise StopValidation("Enter an email address like name@example.com.") from None
     field.data = result.normalized
+
+
+class MoneyField(DecimalField):
+    """An amount in dollars; "$1,000" is read as 1000, and words get one plain message."""
+
+    def process_formdata(self, valuelist):
+        amount = valuelist[0].strip().lstrip("$").replace(",", "").strip() if valuelist else ""
+        if not amount:
+            self.data = None  # left empty: Optional() or InputRequired() decides
+            return
+        try:
+            super().process_formdata([amount])
+        except ValueError:
+            raise ValueError("Enter the amount in numbers, like 25 or 25.50.") from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # the one message above is enough; skip the range check
 
 
 def required_when(checkbox: str, message: str):
@@ -213,7 +218,7 @@ class FoiaRequestForm(FlaskForm):
         description="This decides which fees, if any, apply. Most individuals choose “All other requesters”.",
         validators=[InputRequired("Choose the description that fits you.")],
     )
-    fee_limit = DecimalField(
+    fee_limit = MoneyField(
         "The most you agree to pay, in US dollars",
         places=2,
         description="Optional. We will contact you before charging more than this. We charge nothing under $25.",

@@ -17,15 +17,11 @@ from wtforms import (
     Form,
     IntegerField,
     MultipleFileField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -45,6 +41,11 @@ from foia_portal.core.vocabulary import (
     TRACK_LABELS,
     Channel,
     Status,
+)
+from foia_portal.platform.choice_fields import (
+    ChoiceRadioField,
+    ChoiceSelectField,
+    ChoiceSelectMultipleField,
 )
 from foia_portal.requests.forms import FoiaRequestForm, no_control_characters
 
@@ -95,7 +96,7 @@ class ActionForm(FlaskForm):
 
 
 class AcknowledgeForm(ActionForm):
-    track = RadioField(
+    track = ChoiceRadioField(
         "Processing track",
         choices=TRACK_CHOICES,
         validators=[InputRequired("Choose a processing track.")],
@@ -130,7 +131,7 @@ class RequestInfoForm(ActionForm):
         required=True,
         description="What you need from them. The clock stops until they answer.",
     )
-    reason = RadioField(
+    reason = ChoiceRadioField(
         "Why the clock stops",
         choices=HOLD_REASON_CHOICES,
         default="clarification",
@@ -148,7 +149,7 @@ class ResumeForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    reason = RadioField(
+    reason = ChoiceRadioField(
         "Unusual circumstance",
         choices=EXTENSION_REASON_CHOICES,
         validators=[InputRequired("Choose the unusual circumstance that justifies the extension.")],
@@ -170,7 +171,7 @@ class EstimateForm(ActionForm):
 
 
 class DecisionForm(ActionForm):
-    decision = RadioField(
+    decision = ChoiceRadioField(
         "Decision", choices=DECISION_CHOICES, validators=[InputRequired("Grant or deny.")]
     )
     reason = message_field(
@@ -181,12 +182,12 @@ class DecisionForm(ActionForm):
 
 
 class CloseForm(ActionForm):
-    disposition = SelectField(
+    disposition = ChoiceSelectField(
         "Disposition",
         choices=[SelectChoice("", "- Choose -"), *DISPOSITION_CHOICES],
         validators=[DataRequired("Choose a disposition.")],
     )
-    exemptions = SelectMultipleField(
+    exemptions = ChoiceSelectMultipleField(
         "Exemptions cited",
         choices=EXEMPTION_CHOICES,
         description="Required for a partial grant or a full denial based on exemptions.",
@@ -324,7 +325,7 @@ class StaffEntryForm(FoiaRequestForm):
         description="The business day the office received it; the 20-day clock starts here.",
         validators=[InputRequired("Enter the date the request was received.")],
     )
-    channel = RadioField(
+    channel = ChoiceRadioField(
         "How it arrived",
         choices=choices((c.value, CHANNEL_LABELS[c]) for c in STAFF_CHANNELS),
         validators=[InputRequired("Choose how the request arrived.")],
@@ -347,25 +348,18 @@ QUEUE_SORT_CHOICES = choices(
 )
 
 
-def one_of(choices: list[SelectChoice], what: str):
-    values = [choice.value for choice in choices]
-    return AnyOf(values, message=f"Choose {what}: {', '.join(values)}.")
-
-
 class QueueFilterForm(Form):
     """The queue's filters, read from the URL (GET: bookmarkable, no CSRF, nothing changes)."""
 
-    status = SelectField(
+    status = ChoiceSelectField(
         "Status",
         choices=[SelectChoice("", "Open, or every status when searching"), *QUEUE_STATUS_CHOICES],
-        validate_choice=False,
-        validators=[Optional(), one_of(QUEUE_STATUS_CHOICES, "a status")],
+        validators=[Optional()],
     )
-    track = SelectField(
+    track = ChoiceSelectField(
         "Track",
         choices=[SelectChoice("", "Any track"), *TRACK_CHOICES],
-        validate_choice=False,
-        validators=[Optional(), one_of(TRACK_CHOICES, "a track")],
+        validators=[Optional()],
     )
     assignee = StringField(
         "Assignee",
@@ -389,12 +383,11 @@ class QueueFilterForm(Form):
         description="Tracking number, requester name or email, or words in the description.",
         validators=[Optional(), Length(max=200), no_control_characters],
     )
-    sort = SelectField(
+    sort = ChoiceSelectField(
         "Sort by",
         choices=QUEUE_SORT_CHOICES,
         default="due_date",
-        validate_choice=False,
-        validators=[Optional(), one_of(QUEUE_SORT_CHOICES, "a sort order")],
+        validators=[Optional()],
     )
     after = StringField(validators=[Optional(), Length(max=100)])
     before = StringField(validators=[Optional(), Length(max=100)])

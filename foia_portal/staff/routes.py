@@ -37,6 +37,7 @@ from foia_portal.faq import services as faq_services
 from foia_portal.faq.forms import FaqForm
 from foia_portal.faq.models import Faq, FaqCategory
 from foia_portal.mail.outbox import send_after_commit
+from foia_portal.mail.transport import mail_file_dir_shown, writes_files
 from foia_portal.reports.services import dashboard_figures
 from foia_portal.requests import services as intake
 from foia_portal.requests.clock import deadline_for
@@ -435,9 +436,16 @@ def user_update(user_id: int):
     if token is not None:
         # Shown once, in this response only: never flashed (the session cookie is not secret).
         return render_users(token=token, token_user=user)
-    if operation == "reset":
+    if operation == "reset" and writes_files():
         flash(
-            f"A password reset link was sent to {user.email}; it works once, within "
+            f"A password reset link for {user.email} is written to a file in "
+            f"{mail_file_dir_shown()}, not emailed: this site has no mail server. It works once, "
+            f"within {accounts.PASSWORD_RESET_MINUTES} minutes.",
+            "success",
+        )
+    elif operation == "reset":
+        flash(
+            f"A password reset link will be emailed to {user.email}; it works once, within "
             f"{accounts.PASSWORD_RESET_MINUTES} minutes.",
             "success",
         )

@@ -1,0 +1,1 @@
+"""App plumbing shared by every area: form fields, caching, logging, types (no FOIA rules)."""
