@@ -98,6 +98,7 @@ def test_a_reader_says_an_answer_did_not_help_and_what_was_missing(public_page, 
     assert send.text == "Send"
     page.submit_with(send)  # nothing written yet
     assert "Write what you were looking for, then send it." in page.text("#error-summary")
+    assert page.driver.title.startswith("Error: How much will my FOIA request cost?")
     page.assert_errors_tied_to_fields("FAQ comment with nothing written")
     if page.javascript:
         page.assert_accessible("FAQ comment with nothing written")

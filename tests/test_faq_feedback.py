@@ -127,6 +127,7 @@ def test_a_comment_refused_is_shown_again_as_typed_with_the_reason(
     assert response.status_code == 422
     assert message in unescape(html)
     assert 'id="error-summary"' in html and 'aria-invalid="true"' in html
+    assert "<title>Error: How much does a FOIA request cost? | " in html
     if comment.strip():
         assert textarea(html) == comment
     assert stored() == []
@@ -141,8 +142,10 @@ def test_the_spam_trap_refuses_and_keeps_the_words(client, small_faq):
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "the field “Leave this field empty” was filled in" in html
+    assert "a field people do not see was filled in" in html
+    assert 'id="error-summary"' in html and "<title>Error: " in html
     assert textarea(html) == "Buy cheap things"
+    assert 'name="website" tabindex="-1" type="text" value=""' in html  # emptied for a person
     assert stored() == []
 
 
@@ -154,6 +157,7 @@ def test_a_comment_from_another_site_is_not_kept(client, small_faq, headers):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "it did not come from this page" in html
+    assert 'id="error-summary"' in html and "<title>Error: " in html
     assert textarea(html) == "Forged"
     assert stored() == []
 

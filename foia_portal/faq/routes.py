@@ -84,7 +84,6 @@ def render_article(
     voted: str | None,
     feedback_sent: bool = False,
     feedback_form: FaqFeedbackForm | None = None,
-    feedback_refused: str | None = None,
 ):
     faq = services.get_published(slug)
     if faq is None:
@@ -101,9 +100,8 @@ def render_article(
         related=services.related_faqs(faq),
         voted=voted in {"yes", "no"},
         vote_refused=voted == "refused",
-        feedback_form=feedback_form,
+        form=feedback_form,
         feedback_sent=feedback_sent,
-        feedback_refused=feedback_refused,
     )
 
 
@@ -173,10 +171,18 @@ def feedback(slug: str):
         abort(404)
     form = FaqFeedbackForm(request.form)
     if form.website.data:
-        # The spam trap was filled in: people never see that field.
-        return render_article(slug, "no", feedback_form=form, feedback_refused="spam"), 400
+        # The spam trap was filled in: people never see that field, so it is emptied for them.
+        form.website.data = ""
+        form.form_errors.append(
+            "Your comment was not sent: a field people do not see was filled in, which automated "
+            "programs do. If you are a person, send it again."
+        )
+        return render_article(slug, "no", feedback_form=form), 400
     if not same_origin_post():
-        return render_article(slug, "no", feedback_form=form, feedback_refused="origin"), 400
+        form.form_errors.append(
+            "Your comment was not sent: it did not come from this page. Send it again from here."
+        )
+        return render_article(slug, "no", feedback_form=form), 400
     if not form.validate():
         return render_article(slug, "no", feedback_form=form), 422
     services.record_feedback(faq, form.comment.data)
