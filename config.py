@@ -101,6 +101,8 @@ class Config:
     # Keeps the counters of several sites (or test runs) sharing one Redis apart.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_SUBMISSIONS = os.environ.get("RATELIMIT_SUBMISSIONS", "10 per hour")
+    # "What was missing?" comments on FAQ articles, per client address.
+    RATELIMIT_FAQ_FEEDBACK = os.environ.get("RATELIMIT_FAQ_FEEDBACK", "20 per hour")
     # Two tiers against guessing: a short window slows a burst down (Retry-After: a minute), a
     # long one refuses a patient attacker for the rest of the hour (docs/security.md).
     RATELIMIT_STATUS_LOOKUPS = os.environ.get(

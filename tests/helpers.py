@@ -45,3 +45,39 @@ def counted_statements() -> Iterator[list[str]]:
         yield statements
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+# Names keep their capitals inside a sentence-case heading; anything else after the first word
+# (and after a full stop) starts with a small letter unless it is all capitals (FOIA, OGIS, I).
+PROPER_NAMES = (
+    "Office of Community Oriented Policing Services",
+    "Office of Government Information Services",
+    "Office of Information Policy",
+    "Freedom of Information Act",
+    "Annual FOIA Report",
+    "National FOIA Portal",
+    "FOIA Public Liaison",
+    "Department of Justice",
+    "Justice Department",
+    "COPS Office",
+    "Privacy Act",
+    "Exemption",
+)
+_HEADING_WORD = re.compile(r"[\w’'-]+|[.!?:]")
+
+
+def sentence_case_problems(heading: str) -> list[str]:
+    """The words of `heading` that are capitalised as in title case ("Was This Helpful?")."""
+    for name in PROPER_NAMES:
+        heading = heading.replace(name, "Name")
+    problems = []
+    sentence_start = True
+    for word in _HEADING_WORD.findall(heading):
+        if word in ".!?:":
+            sentence_start = True
+            continue
+        capitals = re.split(r"[’']", word)[0]  # "I'll" is "I"
+        if not sentence_start and word[0].isupper() and not capitals.isupper() and word != "Name":
+            problems.append(word)
+        sentence_start = False
+    return problems

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from foia_portal.extensions import db
+from foia_portal.faq import services as faq_services
 from foia_portal.faq.models import Faq
 from foia_portal.requests.status_links import status_token
 from foia_portal.requests.uploads import check_upload
@@ -113,6 +114,8 @@ def public_pages(requests: Requests) -> list[tuple[str, str]]:
         ("FAQ search without results", "/faq/search?q=zzqxv"),
         ("FAQ answer", f"/faq/{FAQ_SLUG}"),
         ("FAQ answer after a vote", f"/faq/{FAQ_SLUG}?voted=yes"),
+        ("FAQ answer after a No vote: what was missing?", f"/faq/{FAQ_SLUG}?voted=no"),
+        ("FAQ answer after a comment", f"/faq/{FAQ_SLUG}?voted=no&feedback=sent"),
         ("request form", "/foia/request"),
         ("request confirmation", f"/foia/request/received/{status_token(requests.received)}"),
         ("status lookup", "/foia/status"),
@@ -147,6 +150,11 @@ def test_every_public_page_passes_axe_has_ordered_headings_and_fits_a_phone(
     findings.page_checks("status lookup with errors")
     findings.check("status lookup with errors", page.assert_errors_tied_to_fields)
 
+    page.open(f"/faq/{FAQ_SLUG}?voted=no")
+    page.submit_with(page.find("#helpful form button[type=submit]"))
+    findings.page_checks("FAQ comment with errors")
+    findings.check("FAQ comment with errors", page.assert_errors_tied_to_fields)
+
     findings.assert_none()
 
 
@@ -177,8 +185,12 @@ def test_every_staff_page_passes_axe_with_ordered_headings(
     findings.check("forgotten password with errors", page.assert_errors_tied_to_fields)
 
     sign_in(page, admin.email, ADMIN_PASSWORD)
-    faq_id = db.session.scalar(sa.select(Faq.id).where(Faq.slug == FAQ_SLUG))
-    db.session.rollback()
+    faq = db.session.scalar(sa.select(Faq).where(Faq.slug == FAQ_SLUG))
+    faq_id = faq.id
+    # Readers' comments, so that the list shows its count and the editor the comments.
+    faq_services.record_feedback(faq, "Whether a CD costs more than email.\nAnd how long.")
+    faq_services.record_feedback(faq, "The fee for 500 pages.")
+    db.session.commit()
     pages = [
         ("request queue", "/staff/"),
         ("queue, every status", "/staff/?status=all"),

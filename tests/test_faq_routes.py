@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -174,3 +175,30 @@ def test_voting_works_with_csrf_protection_on_csrf_on(client, small_faq):
     response = client.post(f"{ARTICLE}/helpful", data={"helpful": "yes"}, headers=ORIGIN)
     assert response.status_code == 303
     assert "voted=yes" in response.headers["Location"]
+
+
+def meta_description_of(page: str) -> str:
+    [content] = re.findall(r'<meta name="description" content="([^"]*)">', page)
+    return html.unescape(content)
+
+
+def test_an_article_is_described_by_its_answers_first_sentences_as_plain_text(client, app):
+    answer = (
+        "Most requests cost **nothing**: we charge no fee below $25 & never for the first two "
+        'hours of search. See [the fee rules](/faq/fees) for the "other" requesters.\n\n'
+        "- Commercial requesters pay for search, review and copies.\n"
+        "- News media pay only for copies beyond the first 100 pages."
+    )
+    services.create_faq(category="Fees", question="What does it cost?", answer=answer, slug="cost")
+    db.session.commit()
+    page = client.get("/faq/cost").get_data(as_text=True)
+    description = meta_description_of(page)
+    assert description == (
+        "Most requests cost nothing: we charge no fee below $25 & never for the first two hours "
+        'of search. See the fee rules for the "other" requesters.'
+    )
+    assert len(description) <= 155
+
+    for other in ("/faq", "/faq/search?q=fee", "/"):
+        text = meta_description_of(client.get(other).get_data(as_text=True))
+        assert text.startswith("FOIA requests to the "), other

@@ -130,3 +130,50 @@ def test_every_migration_file_has_a_downgrade(path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert callable(module.downgrade)
+
+
+def test_0006_adds_the_faq_feedback_table_and_takes_it_away_again(database_url, tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from foia_portal import create_app
+    from foia_portal.faq import services
+
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'feedback.db'}"
+    else:
+        url = create_postgres_database()
+    try:
+        upgrade_database(url, tmp_path)
+        app = create_app(make_test_config(url, tmp_path))
+        with app.app_context():
+            faq = services.create_faq(category="Fees", question="Cost?", answer="Nothing.")
+            slug = faq.slug
+            services.record_feedback(faq, "Which fees?")
+            db.session.commit()
+            db.session.remove()
+
+            downgrade(revision="0005")
+            inspector = sa.inspect(db.engine)
+            assert "faq_feedback" not in inspector.get_table_names()
+            with db.engine.connect() as connection:
+                assert connection.scalar(sa.text("SELECT count(*) FROM faq")) == 1
+
+            upgrade()
+            inspector = sa.inspect(db.engine)
+            columns = {c["name"]: c for c in inspector.get_columns("faq_feedback")}
+            assert set(columns) == {"id", "faq_id", "text", "created_at"}
+            assert not any(c["nullable"] for c in columns.values())
+            [key] = inspector.get_foreign_keys("faq_feedback")
+            assert key["referred_table"] == "faq" and key["options"].get("ondelete") == "CASCADE"
+            assert [i["name"] for i in inspector.get_indexes("faq_feedback")] == [
+                "ix_faq_feedback_faq_id_created_at"
+            ]
+            faq = services.get_published(slug)
+            services.record_feedback(faq, "Back again")
+            db.session.commit()
+            assert [f.text for f in services.feedback_for(faq)] == ["Back again"]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if not database_url.startswith("sqlite"):
+            drop_postgres_database(url)

@@ -180,17 +180,41 @@ Plain **bold** text and a [good link](https://www.justice.gov/oip).
 
 
 def test_faq_markdown_is_sanitised_everywhere_it_is_shown(app, client, staff):
+    from foia_portal.faq import services
+
+    # The editor refuses the script links, naming each (as text: the refusal page is safe too).
+    refused = staff.post(
+        "/staff/faqs/new",
+        data={
+            "category": "General",
+            "question": "A hostile answer",
+            "answer": HOSTILE_MARKDOWN,
+            "slug": "refused-faq",
+            "published": "y",
+        },
+    )
+    assert refused.status_code == 422
+    refusal = refused.get_data(as_text=True)
+    assert executable_markup(refusal) == []
+    for href in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "vbscript:msgbox"):
+        assert f"The link to “{href}” cannot be used" in page_text(refusal), href
+    assert services.get_published("refused-faq") is None
+
+    # An answer stored without the editor (before the link rules, or by code) is still shown
+    # safely: the renderer is the last line.
     response = staff.post(
         "/staff/faqs/new",
         data={
             "category": '<script>alert(1)</script>"><b>',
             "question": 'How do I <img src=x onerror=alert(1)> ask "for" records?',
-            "answer": HOSTILE_MARKDOWN,
+            "answer": "Placeholder.",
             "slug": "hostile-faq",
             "published": "y",
         },
     )
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    services.update_faq(services.get_published("hostile-faq"), answer=HOSTILE_MARKDOWN)
+    db.session.commit()
 
     pages = {
         "article": safe_page(client.get("/faq/hostile-faq")),
@@ -203,7 +227,7 @@ def test_faq_markdown_is_sanitised_everywhere_it_is_shown(app, client, staff):
                 data={
                     "category": "General",
                     "question": "A preview",
-                    "answer": HOSTILE_MARKDOWN,
+                    "answer": "Plain **bold** text and a [good link](https://www.justice.gov/oip).",
                     "preview": "1",
                 },
             )
@@ -221,17 +245,46 @@ def test_faq_markdown_is_sanitised_everywhere_it_is_shown(app, client, staff):
         ), name
 
 
-def test_faq_api_answers_are_sanitised_html(client, staff):
-    staff.post(
+# Links people may write, with words and titles that try to become markup or leave the href.
+LINK_MARKDOWN = """See [the <img src=x onerror=alert(1)> form](/foia/request "<script>alert(1)</script>").
+
+Also [the status page](/foia/status"onmouseover="alert(1)), [FOIA.gov](https://www.foia.gov/),
+[an <b onclick=alert(1)>email</b>](mailto:foia@cops.example.gov) and
+[a phone](tel:+1-202-555-0100).
+"""
+
+
+def test_faq_link_syntax_makes_only_safe_anchors_with_their_own_words(client, staff):
+    response = staff.post(
         "/staff/faqs/new",
         data={
             "category": "General",
-            "question": "Hostile answer",
-            "answer": HOSTILE_MARKDOWN,
-            "slug": "hostile-api",
+            "question": "Where do I send it?",
+            "answer": LINK_MARKDOWN,
+            "slug": "links-faq",
             "published": "y",
         },
     )
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    article = safe_page(client.get("/faq/links-faq"))
+    answer = article[article.index('<div class="faq-answer">') :]
+    answer = answer[: answer.index("</div>")]
+    assert tag_counts(answer)["a"] == 5
+    assert tag_counts(answer)["img"] == tag_counts(answer)["b"] == 0
+    assert '<a href="/foia/request" title="&lt;script&gt;alert(1)&lt;/script&gt;"' in answer
+    assert 'href="/foia/status%22onmouseover=%22alert(1)"' in answer
+    assert "the <img src=x onerror=alert(1)> form" in page_text(answer)
+    for href in ("https://www.foia.gov/", "mailto:foia@cops.example.gov", "tel:+1-202-555-0100"):
+        assert f'href="{href}"' in answer, href
+
+
+def test_faq_api_answers_are_sanitised_html(client, app):
+    from foia_portal.faq import services
+
+    services.create_faq(
+        category="General", question="Hostile answer", answer=HOSTILE_MARKDOWN, slug="hostile-api"
+    )
+    db.session.commit()
     response = client.get("/api/v1/faq/hostile-api")
     assert response.status_code == 200
     body = response.get_json()

@@ -13,9 +13,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from foia_portal.core.text import has_control_characters, strip_text
+from foia_portal.faq.answers import LINK_SYNTAX, link_problems
+from foia_portal.faq.models import FEEDBACK_MAX
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MESSAGE = (
@@ -35,6 +44,13 @@ def _no_control_characters(form, field) -> None:
 def _single_line(form, field) -> None:
     if isinstance(field.data, str) and ("\n" in field.data or "\r" in field.data):
         raise ValidationError("Keep this on one line.")
+
+
+def _links_with_words(form, field) -> None:
+    if isinstance(field.data, str):
+        problems = link_problems(field.data)
+        if problems:
+            raise ValidationError(" ".join(problems))
 
 
 class FaqFields:
@@ -60,6 +76,7 @@ class FaqFields:
             _single_line,
             _no_control_characters,
         ],
+        description="In sentence case, as a reader would ask it: “How do I appeal a decision?”",
     )
     answer = TextAreaField(
         "Answer",
@@ -68,9 +85,12 @@ class FaqFields:
             DataRequired("Enter the answer."),
             Length(max=ANSWER_MAX, message=f"Keep the answer under {ANSWER_MAX:,} characters."),
             _no_control_characters,
+            _links_with_words,
         ],
         description=(
-            "Markdown: **bold**, *italic*, [link text](/faq/other-question), lists, headings."
+            "Markdown: **bold**, *italic*, lists, ## headings in sentence case. A link is written "
+            f"{LINK_SYNTAX}, with words that say where it goes, never the bare address. It goes to "
+            "a page of this site (starting with /), an https:// address, mailto: or tel:."
         ),
     )
     slug = StringField(
@@ -114,6 +134,41 @@ class FaqVoteForm(Form):
     """The "Was this helpful?" buttons (no session, so no CSRF token: see docs/faq-search.md)."""
 
     helpful = HiddenField(validators=[DataRequired(), Regexp(r"^(yes|no)$")])
+
+
+def _one_kind_of_newline(value):
+    # Browsers send a typed line break as CR LF but count it as one character against maxlength.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def _something_written(form, field) -> None:
+    # Not DataRequired: that would mark the box required, and writing in it is optional.
+    if not field.data:
+        raise StopValidation("Write what you were looking for, then send it.")
+
+
+class FaqFeedbackForm(Form):
+    """ "What was missing?" after a "No" vote (no session, so no CSRF token, as the vote)."""
+
+    comment = TextAreaField(
+        "What was missing? (optional)",
+        filters=[_one_kind_of_newline, strip_text],
+        validators=[
+            _something_written,
+            Length(
+                max=FEEDBACK_MAX,
+                message=f"Keep your comment to {FEEDBACK_MAX:,} characters or fewer (it has %(length)d).",
+            ),
+            _no_control_characters,
+        ],
+        description=(
+            "Tell us what you hoped to find in this answer. Please don’t include personal "
+            "information, such as your name, email address, phone number or tracking number: "
+            "we can’t reply to comments here."
+        ),
+    )
+    # The spam trap: people never see it (macros/forms.html, honeypot).
+    website = StringField("Leave this field empty")
 
 
 class SuggestionsShownForm(Form):

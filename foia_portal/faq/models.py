@@ -1,4 +1,5 @@
-"""FAQ categories, articles, helpfulness votes and the suggestions shown before filing."""
+"""FAQ categories, articles, helpfulness votes, readers' feedback and the suggestions shown
+before filing."""
 
 from __future__ import annotations
 
@@ -65,6 +66,27 @@ class FaqVote(db.Model):
         return f"<FaqVote {self.faq_id} {self.helpful}>"
 
 
+FEEDBACK_MAX = 1000
+
+
+class FaqFeedback(db.Model):
+    """What a reader who answered "No" says was missing from an article, for the FAQ's editors.
+
+    Nothing about the reader is kept: no address, email, browser or voter id, only the text
+    and when it came.
+    """
+
+    __table_args__ = (sa.Index("ix_faq_feedback_faq_id_created_at", "faq_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    faq_id: Mapped[int] = mapped_column(sa.ForeignKey("faq.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(sa.String(FEEDBACK_MAX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<FaqFeedback {self.id} on {self.faq_id}>"
+
+
 class FaqSuggestion(db.Model):
     """FAQ answers shown to someone writing a request. Whether they then filed anyway: whether a
     request has this form token as its `submission_token` (faq/services.py, `suggestion_stats`)."""
@@ -80,5 +102,6 @@ class FaqSuggestion(db.Model):
 
 
 # Kept FAQ pages follow every change to an article or a category, but not the votes' counts,
-# which no public page shows (core/content_version.py).
+# which no public page shows (core/content_version.py). Readers' feedback is shown only to staff
+# and so moves nothing.
 moved_by(FAQ, Faq, FaqCategory, unshown=frozenset({"helpful_yes", "helpful_no"}))

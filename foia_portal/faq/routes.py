@@ -1,4 +1,5 @@
-"""Public FAQ pages: the list, the search, each article, and the "Was this helpful?" vote.
+"""Public FAQ pages: the list, the search, each article, the "Was this helpful?" vote and, after a
+"No", the optional "What was missing?" comment.
 
 These pages are anonymous and cache-friendly: they never touch the session (no `current_user`,
 no `flash`, no CSRF token). The only cookie is the random voter id, set by the vote itself. Each
@@ -15,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from foia_portal.core.content_version import FAQ, content_version
 from foia_portal.core.page_cache import cached_page
-from foia_portal.extensions import csrf, db
+from foia_portal.extensions import csrf, db, limiter
 from foia_portal.faq import services
-from foia_portal.faq.forms import FaqVoteForm
+from foia_portal.faq.answers import meta_description
+from foia_portal.faq.forms import FaqFeedbackForm, FaqVoteForm
 from foia_portal.faq.search import search_faqs
 
 bp = Blueprint("faq", __name__)
@@ -70,21 +72,36 @@ def article(slug: str):
     voted = request.args.get("voted")
     if voted not in {"yes", "no", "refused"}:
         voted = None
+    feedback_sent = voted == "no" and request.args.get("feedback") == "sent"
     return cached_page(
-        ("faq-article", slug, voted, content_version(FAQ)), lambda: render_article(slug, voted)
+        ("faq-article", slug, voted, feedback_sent, content_version(FAQ)),
+        lambda: render_article(slug, voted, feedback_sent=feedback_sent),
     )
 
 
-def render_article(slug: str, voted: str | None):
+def render_article(
+    slug: str,
+    voted: str | None,
+    feedback_sent: bool = False,
+    feedback_form: FaqFeedbackForm | None = None,
+):
     faq = services.get_published(slug)
     if faq is None:
         abort(404)
+    # After a "No": the "What was missing?" box until a comment is sent, then thanks.
+    if voted == "no" and not feedback_sent:
+        feedback_form = feedback_form or FaqFeedbackForm()
+    else:
+        feedback_form = None
     return render_template(
         "faq/article.html",
         faq=faq,
+        description=meta_description(faq.answer_text),
         related=services.related_faqs(faq),
         voted=voted in {"yes", "no"},
         vote_refused=voted == "refused",
+        form=feedback_form,
+        feedback_sent=feedback_sent,
     )
 
 
@@ -135,3 +152,41 @@ def vote(slug: str):
             samesite="Strict",
         )
     return response
+
+
+def feedback_limit() -> str:
+    return current_app.config["RATELIMIT_FAQ_FEEDBACK"]
+
+
+@bp.post("/faq/<slug>/feedback")
+@csrf.exempt  # as the vote: no session to bind a token to (docs/faq-search.md)
+@limiter.limit(feedback_limit)
+def feedback(slug: str):
+    """Keep a reader's "What was missing?" for the editors, then thank them on the article.
+
+    Whatever goes wrong, the article is shown again with the comment as typed and what to do.
+    """
+    faq = services.get_published(slug)
+    if faq is None:
+        abort(404)
+    form = FaqFeedbackForm(request.form)
+    if form.website.data:
+        # The spam trap was filled in: people never see that field, so it is emptied for them.
+        form.website.data = ""
+        form.form_errors.append(
+            "Your comment was not sent: a field people do not see was filled in, which automated "
+            "programs do. If you are a person, send it again."
+        )
+        return render_article(slug, "no", feedback_form=form), 400
+    if not same_origin_post():
+        form.form_errors.append(
+            "Your comment was not sent: it did not come from this page. Send it again from here."
+        )
+        return render_article(slug, "no", feedback_form=form), 400
+    if not form.validate():
+        return render_article(slug, "no", feedback_form=form), 422
+    services.record_feedback(faq, form.comment.data)
+    db.session.commit()
+    return redirect(
+        url_for("faq.article", slug=slug, voted="no", feedback="sent") + "#helpful", 303
+    )

@@ -34,6 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
+from foia_portal.core.text import SENTENCE_END
 from foia_portal.extensions import db
 
 MARK_START = "\ue000"
@@ -139,9 +140,6 @@ def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
     return meaningful or words
 
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s+\S)")
-
-
 def sentence_bounded(snippet: str | None) -> str:
     """A snippet that starts and ends at a sentence where the passage allows.
 
@@ -152,12 +150,12 @@ def sentence_bounded(snippet: str | None) -> str:
     text = (snippet or "").strip()
     if text.startswith("…"):
         first_mark = text.find(MARK_START)
-        end = _SENTENCE_END.search(text, 0, first_mark if first_mark >= 0 else len(text) // 2)
+        end = SENTENCE_END.search(text, 0, first_mark if first_mark >= 0 else len(text) // 2)
         if end:
             text = "… " + text[end.end() :].lstrip()
     if text.endswith("…"):
         last_mark = text.rfind(MARK_END)
-        ends = [m.end() for m in _SENTENCE_END.finditer(text, max(last_mark, 0))]
+        ends = [m.end() for m in SENTENCE_END.finditer(text, max(last_mark, 0))]
         if ends:
             text = text[: ends[-1]] + " …"
     return text

@@ -1,4 +1,4 @@
-"""FAQ operations: editing, Markdown rendering, import and export, votes and form suggestions.
+"""FAQ operations: editing, import and export, votes, readers' feedback and form suggestions.
 
 Services change data and flush; the caller commits (see docs/faq-search.md). The search indexes
 follow every change by themselves (SQLite triggers, PostgreSQL expression indexes), so nothing
@@ -7,80 +7,20 @@ here has to remember to re-index.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import nh3
 import sqlalchemy as sa
-from markdown_it import MarkdownIt
 from sqlalchemy.orm import contains_eager, load_only
 
 from foia_portal.extensions import db
+from foia_portal.faq.answers import clean_text, render_answer
 from foia_portal.faq.forms import FaqImportEntry
-from foia_portal.faq.models import Faq, FaqCategory, FaqSuggestion, FaqVote
-from foia_portal.faq.search import SENTINELS
+from foia_portal.faq.models import Faq, FaqCategory, FaqFeedback, FaqSuggestion, FaqVote
 from foia_portal.requests.models import FoiaRequest
-
-# ------------------------------------------------------------------------------- Markdown
-
-# CommonMark without raw HTML: staff write Markdown, and any HTML they type is shown as text.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_markdown.enable("table")
-
-
-def _shifted_heading(renderer, tokens, idx, options, env):
-    # The article's question is the page's <h1>: headings inside an answer start at <h2>.
-    token = tokens[idx]
-    token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
-    return renderer.renderToken(tokens, idx, options, env)
-
-
-_markdown.add_render_rule("heading_open", _shifted_heading)
-_markdown.add_render_rule("heading_close", _shifted_heading)
-
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-def clean_text(value: str) -> str:
-    """Normalise Unicode and drop the highlight sentinels: stored text can never fake a <mark>."""
-    value = unicodedata.normalize("NFC", value)
-    for sentinel in SENTINELS:
-        value = value.replace(sentinel, "")
-    return value
-
-
-@dataclass(frozen=True)
-class RenderedAnswer:
-    html: str  # sanitised HTML, safe to show as is
-    text: str  # plain text, what the search indexes and snippets read
-
-
-def render_answer(markdown: str) -> RenderedAnswer:
-    """Markdown → sanitised HTML (markdown-it-py, then nh3) and plain text; also for previews."""
-    markdown = clean_text(markdown)
-    raw_html = _markdown.render(markdown)
-    safe_html = nh3.clean(
-        raw_html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer",
-    )
-    # Text for the index: tags gone, entities decoded, one blank line between blocks.
-    text = html.unescape(nh3.clean(safe_html, tags=set()))
-    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", text)).strip()
-    return RenderedAnswer(html=safe_html, text=text)
-
 
 # ------------------------------------------------------------------------------- slugs
 
@@ -230,7 +170,10 @@ def set_published(faq: Faq, published: bool) -> Faq:
 
 
 def delete_faq(faq: Faq) -> None:
-    """Remove an FAQ and its votes; the search indexes drop it too."""
+    """Remove an FAQ, its votes and readers' feedback; the search indexes drop it too."""
+    # Said here and not left to ON DELETE CASCADE: SQLite does not enforce foreign keys.
+    for model in (FaqVote, FaqFeedback):
+        db.session.execute(sa.delete(model).where(model.faq_id == faq.id))
     db.session.delete(faq)
     db.session.flush()
 
@@ -304,6 +247,49 @@ def record_vote(faq: Faq, voter: str, helpful: bool) -> bool:
     )
     db.session.expire(faq, ["helpful_yes", "helpful_no"])
     return True
+
+
+# ------------------------------------------------------------------------------- feedback
+
+FEEDBACK_SHOWN = 100
+
+
+def record_feedback(faq: Faq, text: str) -> FaqFeedback:
+    """Keep what a reader says was missing from `faq` (validated by FaqFeedbackForm).
+
+    Only the text and the time: nothing that says who wrote it. Adds no change to any public
+    page, so the FAQ's cached pages stay as they are.
+    """
+    feedback = FaqFeedback(faq_id=faq.id, text=clean_text(text).strip())
+    db.session.add(feedback)
+    db.session.flush()
+    return feedback
+
+
+def feedback_for(faq: Faq, limit: int = FEEDBACK_SHOWN) -> list[FaqFeedback]:
+    """The newest readers' comments on `faq`, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(FaqFeedback)
+            .where(FaqFeedback.faq_id == faq.id)
+            .order_by(FaqFeedback.created_at.desc(), FaqFeedback.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def feedback_count(faq: Faq) -> int:
+    """How many readers' comments `faq` has."""
+    query = sa.select(sa.func.count()).where(FaqFeedback.faq_id == faq.id)
+    return db.session.scalar(query) or 0
+
+
+def feedback_counts() -> dict[int, int]:
+    """How many readers' comments each FAQ has, by FAQ id (FAQs without any are left out)."""
+    rows = db.session.execute(
+        sa.select(FaqFeedback.faq_id, sa.func.count()).group_by(FaqFeedback.faq_id)
+    )
+    return {faq_id: count for faq_id, count in rows}
 
 
 # ------------------------------------------------------------------------------- suggestions

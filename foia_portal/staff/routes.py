@@ -503,17 +503,30 @@ def faq_list():
     faqs = list(db.session.scalars(sa.select(Faq).order_by(Faq.category_id, Faq.position, Faq.id)))
     by_category = {c.id: [f for f in faqs if f.category_id == c.id] for c in categories}
     return render_template(
-        "staff/faq_list.html", categories=categories, by_category=by_category, active_nav="faqs"
+        "staff/faq_list.html",
+        categories=categories,
+        by_category=by_category,
+        feedback_counts=faq_services.feedback_counts(),
+        active_nav="faqs",
     )
+
+
+def _faq_editor(form, faq, **extra):
+    """The editor's page, with what readers said was missing from the FAQ (newest first)."""
+    if faq is not None:
+        extra.update(
+            feedback=faq_services.feedback_for(faq),
+            feedback_count=faq_services.feedback_count(faq),
+        )
+    return render_template("staff/faq_edit.html", form=form, faq=faq, active_nav="faqs", **extra)
 
 
 def _save_faq(faq=None):
     """Create or edit an FAQ; the "preview" button shows the rendered answer without saving."""
 
     form = _faq_form(faq)
-    template = "staff/faq_edit.html"
     if request.method == "GET":
-        return render_template(template, form=form, faq=faq, active_nav="faqs")
+        return _faq_editor(form, faq)
     valid = form.validate()
     if valid and form.slug.data:
         free = faq_services.unique_slug(form.slug.data, faq.id if faq else None)
@@ -521,12 +534,12 @@ def _save_faq(faq=None):
             form.slug.errors = [f"Another FAQ uses this address; “{free}” is free."]
             valid = False
     if not valid:
-        return render_template(template, form=form, faq=faq, active_nav="faqs"), 422
+        return _faq_editor(form, faq), 422
     if request.form.get("preview"):
         # Sanitised by the FAQ service (markdown-it without raw HTML, then nh3): the same HTML
         # the public page shows.
         preview = Markup(faq_services.render_answer(form.answer.data).html)  # noqa: S704
-        return render_template(template, form=form, faq=faq, preview=preview, active_nav="faqs")
+        return _faq_editor(form, faq, preview=preview)
     fields = {
         "category": form.category.data,
         "question": form.question.data,
