@@ -130,7 +130,7 @@ class Config:
     FAQ_PAGE_SIZE = 10
     QUEUE_PAGE_SIZE = 50
 
-    # Whole public pages, keyed on the version of the data they show (core/page_cache.py),
+    # Whole public pages, keyed on the version of the data they show (platform/page_cache.py),
     # through Flask-Caching: in each process by default, in Redis when CACHE_REDIS_URL is set
     # (several servers then share one cache). A key never goes stale: a changed page has a new
     # key, and the old one ages out.

@@ -55,7 +55,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_login_manager(app)
-    from foia_portal.core.logging import install_log_redaction
+    from foia_portal.platform.logging import install_log_redaction
 
     install_log_redaction(app)
 

@@ -6,8 +6,8 @@ from flask import Flask
 
 from foia_portal.core import vocabulary
 from foia_portal.core.deadlines import today_eastern
-from foia_portal.core.formatting import eastern_time, file_size, long_date, plain_date, short_date
 from foia_portal.mail.transport import mail_file_dir_shown, writes_files
+from foia_portal.platform.text import eastern_time, file_size, long_date, plain_date, short_date
 
 
 def init_templating(app: Flask) -> None:

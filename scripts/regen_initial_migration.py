@@ -44,7 +44,7 @@ def downgrade():
 
 
 def tidy(code: str) -> str:
-    code = code.replace("foia_portal.core.types.UTCDateTime(", "sa.DateTime(")
+    code = code.replace("foia_portal.platform.types.UTCDateTime(", "sa.DateTime(")
     code = re.sub(r"^\s*# ### .*###\n?", "", code, flags=re.M)
     return code.rstrip() or "    pass"
 

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from foia_portal.auth import services
-from foia_portal.core.types import utcnow
 from foia_portal.extensions import db
 from foia_portal.mail.models import OutboxMessage
+from foia_portal.platform.types import utcnow
 from tests.fixtures.staff import OFFICER_PASSWORD, login
 
 NEW_PASSWORD = "a-brand-new-password"  # noqa: S105

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from foia_portal.auth import services
 from foia_portal.auth.models import AuditEntry
-from foia_portal.core.types import utcnow
 from foia_portal.extensions import db
+from foia_portal.platform.types import utcnow
 from tests.fixtures.staff import OFFICER_PASSWORD
 
 

@@ -8,10 +8,10 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
-from foia_portal.core.content_version import FAQ, content_version
 from foia_portal.extensions import db
 from foia_portal.faq import services
 from foia_portal.faq.models import FaqFeedback, FaqVote
+from foia_portal.platform.content_version import FAQ, content_version
 from tests.fixtures.staff import login
 from tests.helpers import counted_statements
 

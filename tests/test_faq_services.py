@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from foia_portal.core.types import utcnow
 from foia_portal.extensions import db
 from foia_portal.faq import services
 from foia_portal.faq.models import Faq
 from foia_portal.faq.search import MARK_END, MARK_START
+from foia_portal.platform.types import utcnow
 
 
 @pytest.mark.parametrize(

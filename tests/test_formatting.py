@@ -1,10 +1,10 @@
-"""How dates, times and file sizes read on every page (core/formatting.py)."""
+"""How dates, times and file sizes read on every page (platform/text.py)."""
 
 from datetime import UTC, date, datetime
 
 import pytest
 
-from foia_portal.core.formatting import eastern_time, file_size, plain_date
+from foia_portal.platform.text import eastern_time, file_size, plain_date
 
 
 def test_a_plain_date_is_written_in_words():

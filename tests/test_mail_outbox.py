@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from foia_portal.core.types import utcnow
 from foia_portal.extensions import db
 from foia_portal.mail import outbox
 from foia_portal.mail.models import OutboxMessage
+from foia_portal.platform.types import utcnow
 from foia_portal.requests.models import RequestEvent
 from tests.fixtures.mail import OFFICE_EMAIL
 

@@ -74,7 +74,7 @@ def test_unpublished_and_new_articles_show_at_once_in_the_list_and_search(client
 
 
 def test_a_vote_does_not_throw_the_rendered_pages_away(client, small_faq):
-    from foia_portal.core.content_version import FAQ, content_version
+    from foia_portal.platform.content_version import FAQ, content_version
 
     before = content_version(FAQ)
     response = client.post(
@@ -87,9 +87,9 @@ def test_a_vote_does_not_throw_the_rendered_pages_away(client, small_faq):
 
 
 def test_the_version_moves_in_the_same_transaction_as_the_edit(app, small_faq):
-    from foia_portal.core.content_version import FAQ, content_version
     from foia_portal.extensions import db
     from foia_portal.faq import services
+    from foia_portal.platform.content_version import FAQ, content_version
 
     before = content_version(FAQ)
     services.update_faq(services.get_published("how-do-i-appeal-a-decision"), question="Appeal?")
@@ -105,9 +105,9 @@ def test_only_the_apps_session_moves_the_version(app, small_faq):
     import sqlalchemy as sa
     from sqlalchemy.orm import Session
 
-    from foia_portal.core.content_version import FAQ, content_version
     from foia_portal.extensions import db
     from foia_portal.faq.models import Faq
+    from foia_portal.platform.content_version import FAQ, content_version
 
     before = content_version(FAQ)
     slug = "how-do-i-appeal-a-decision"

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from foia_portal.auth import services as accounts
 from foia_portal.auth.models import AuditEntry
-from foia_portal.core.append_only import AppendOnlyViolation
 from foia_portal.extensions import db
+from foia_portal.platform.append_only import AppendOnlyViolation
 from foia_portal.requests.models import FoiaRequest, RequestEvent
 
 

@@ -3,7 +3,7 @@ password, token or requester's personal data reaches the logs during a whole jou
 
 The access log of a real server (gunicorn) is checked in tests/test_load_gunicorn.py, which runs
 hundreds of submissions and status lookups through it; the redaction itself is
-foia_portal/core/logging.py.
+foia_portal/platform/logging.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from config import ProductionConfig, TestingConfig
-from foia_portal.core.logging import RedactingFilter, redact
 from foia_portal.extensions import db
+from foia_portal.platform.logging import RedactingFilter, redact
 from foia_portal.requests.models import FoiaRequest
 from foia_portal.requests.status_links import status_token
 from tests.fixtures.staff import OFFICER_PASSWORD, login

@@ -9,12 +9,12 @@ from flask import current_app, jsonify, request, url_for
 
 from foia_portal.api.errors import ApiError, read_json_body, validation_error
 from foia_portal.api.routes import bp
-from foia_portal.core.jsonforms import validate_json
 from foia_portal.extensions import db, limiter
 from foia_portal.faq import services
 from foia_portal.faq.forms import SuggestionsShownForm
 from foia_portal.faq.routes import page_number
 from foia_portal.faq.search import search_faqs
+from foia_portal.platform.jsonforms import validate_json
 
 
 def faq_url(slug: str) -> str:

@@ -8,9 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from foia_portal.auth.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from foia_portal.core.text import strip_text
 from foia_portal.core.vocabulary import Role
 from foia_portal.platform.choice_fields import ChoiceRadioField
+from foia_portal.platform.text import strip_text
 
 ROLE_CHOICES = [
     SelectChoice(Role.OFFICER.value, "Officer: processes requests and edits FAQs"),

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from foia_portal.core.append_only import append_only
-from foia_portal.core.types import UTCDateTime, utcnow
 from foia_portal.core.vocabulary import Role
 from foia_portal.extensions import db
+from foia_portal.platform.append_only import append_only
+from foia_portal.platform.types import UTCDateTime, utcnow
 
 
 class StaffUser(UserMixin, db.Model):

@@ -18,9 +18,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from foia_portal.auth.models import ApiToken, AuditEntry, StaffUser
-from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import Role
 from foia_portal.extensions import db
+from foia_portal.platform.types import utcnow
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256

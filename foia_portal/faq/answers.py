@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import nh3
 from markdown_it import MarkdownIt
 
-from foia_portal.core.text import SENTENCE_END
 from foia_portal.faq.search import SENTINELS
+from foia_portal.platform.text import SENTENCE_END
 
 # CommonMark without raw HTML: staff write Markdown, and any HTML they type is shown as text.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})

@@ -22,9 +22,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from foia_portal.core.text import has_control_characters, strip_text
 from foia_portal.faq.answers import LINK_SYNTAX, link_problems
 from foia_portal.faq.models import FEEDBACK_MAX
+from foia_portal.platform.text import has_control_characters, strip_text
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MESSAGE = (

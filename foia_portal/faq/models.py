@@ -8,9 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from foia_portal.core.content_version import FAQ, moved_by
-from foia_portal.core.types import UTCDateTime, utcnow
 from foia_portal.extensions import db
+from foia_portal.platform.content_version import FAQ, moved_by
+from foia_portal.platform.types import UTCDateTime, utcnow
 
 
 class FaqCategory(db.Model):
@@ -102,6 +102,6 @@ class FaqSuggestion(db.Model):
 
 
 # Kept FAQ pages follow every change to an article or a category, but not the votes' counts,
-# which no public page shows (core/content_version.py). Readers' feedback is shown only to staff
+# which no public page shows (platform/content_version.py). Readers' feedback is shown only to staff
 # and so moves nothing.
 moved_by(FAQ, Faq, FaqCategory, unshown=frozenset({"helpful_yes", "helpful_no"}))

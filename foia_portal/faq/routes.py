@@ -3,7 +3,7 @@
 
 These pages are anonymous and cache-friendly: they never touch the session (no `current_user`,
 no `flash`, no CSRF token). The only cookie is the random voter id, set by the vote itself. Each
-rendered page is cached whole, keyed on the FAQ's content version (core/page_cache.py).
+rendered page is cached whole, keyed on the FAQ's content version (platform/page_cache.py).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from foia_portal.core.content_version import FAQ, content_version
-from foia_portal.core.page_cache import cached_page
 from foia_portal.extensions import csrf, db, limiter
 from foia_portal.faq import services
 from foia_portal.faq.answers import meta_description
 from foia_portal.faq.forms import FaqFeedbackForm, FaqVoteForm
 from foia_portal.faq.search import search_faqs
+from foia_portal.platform.content_version import FAQ, content_version
+from foia_portal.platform.page_cache import cached_page
 
 bp = Blueprint("faq", __name__)
 

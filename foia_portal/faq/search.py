@@ -34,8 +34,8 @@ from typing import Any
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
-from foia_portal.core.text import SENTENCE_END
 from foia_portal.extensions import db
+from foia_portal.platform.text import SENTENCE_END
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"

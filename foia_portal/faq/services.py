@@ -370,7 +370,7 @@ class ImportReport:
 
 def validate_import(entries: Any) -> list[dict[str, Any]]:
     """Check every entry of an import file; FaqImportError lists all problems by position."""
-    from foia_portal.core.jsonforms import validate_json
+    from foia_portal.platform.jsonforms import validate_json
 
     if not isinstance(entries, list):
         raise FaqImportError(

@@ -8,8 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from foia_portal.core.types import UTCDateTime, utcnow
 from foia_portal.extensions import db
+from foia_portal.platform.types import UTCDateTime, utcnow
 
 
 class OutboxMessage(db.Model):

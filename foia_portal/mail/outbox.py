@@ -34,7 +34,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app, g, render_template
 
-from foia_portal.core.types import utcnow
 from foia_portal.extensions import db
 from foia_portal.mail.models import OutboxMessage
 from foia_portal.mail.transport import (
@@ -45,6 +44,7 @@ from foia_portal.mail.transport import (
     open_connection,
     send_email,
 )
+from foia_portal.platform.types import utcnow
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 DEFAULT_BATCH_SIZE = 20

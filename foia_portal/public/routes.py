@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from sqlalchemy.exc import SQLAlchemyError
 
-from foia_portal.core.page_cache import cached_page
 from foia_portal.extensions import db
+from foia_portal.platform.page_cache import cached_page
 
 bp = Blueprint("public", __name__)
 

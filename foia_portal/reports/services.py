@@ -33,7 +33,6 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from foia_portal.core import deadlines
-from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import (
     DISPOSITIONS_REQUIRING_EXEMPTIONS,
     EXEMPTIONS,
@@ -44,6 +43,7 @@ from foia_portal.core.vocabulary import (
 )
 from foia_portal.extensions import db
 from foia_portal.faq.models import FaqSuggestion
+from foia_portal.platform.types import utcnow
 from foia_portal.requests.models import FoiaRequest, HoldPeriod
 
 # The FOIA took effect on 4 July 1967; FY 1968 is the first fiscal year it covered in full.

@@ -33,13 +33,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from foia_portal.core.jsonforms import validate_json
-from foia_portal.core.text import has_control_characters, strip_text
 from foia_portal.core.vocabulary import (
     FEE_CATEGORY_LABELS,
     DeliveryFormat,
 )
 from foia_portal.platform.choice_fields import ChoiceRadioField
+from foia_portal.platform.jsonforms import validate_json
+from foia_portal.platform.text import has_control_characters, strip_text
 
 DESCRIPTION_MIN = 20
 DESCRIPTION_MAX = 10_000  # the National FOIA Portal's text limit

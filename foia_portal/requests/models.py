@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from foia_portal.core.append_only import append_only
-from foia_portal.core.types import UTCDateTime, utcnow
 from foia_portal.core.vocabulary import Channel, Status
 from foia_portal.extensions import db
+from foia_portal.platform.append_only import append_only
+from foia_portal.platform.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from foia_portal.auth.models import StaffUser

@@ -12,9 +12,9 @@ from typing import Any
 from flask import current_app, has_request_context
 
 from foia_portal.core.deadlines import Deadline
-from foia_portal.core.formatting import long_date
 from foia_portal.core.vocabulary import CHANNEL_LABELS, FEE_CATEGORY_LABELS
 from foia_portal.mail.outbox import queue_email
+from foia_portal.platform.text import long_date
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.public_view import explain_deadline
 from foia_portal.requests.status_links import status_url

@@ -18,7 +18,6 @@ from flask import current_app, url_for
 
 from foia_portal.core import deadlines
 from foia_portal.core.deadlines import Deadline
-from foia_portal.core.formatting import long_date
 from foia_portal.core.vocabulary import (
     ADVERSE_DISPOSITIONS,
     DISPOSITION_LABELS,
@@ -28,6 +27,7 @@ from foia_portal.core.vocabulary import (
     TRACK_LABELS,
     Status,
 )
+from foia_portal.platform.text import long_date
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.models import FoiaRequest, RequestEvent
 from foia_portal.requests.uploads import display_filename

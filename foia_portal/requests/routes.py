@@ -21,11 +21,11 @@ from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from foia_portal.core.deadlines import today_eastern
-from foia_portal.core.page_cache import cached_page
-from foia_portal.core.text import strip_text
 from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
 from foia_portal.extensions import csrf, db, limiter
 from foia_portal.mail.outbox import send_after_commit
+from foia_portal.platform.page_cache import cached_page
+from foia_portal.platform.text import strip_text
 from foia_portal.requests import services
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.forms import FoiaRequestForm
@@ -265,7 +265,7 @@ def request_for_link(token: str) -> FoiaRequest | None:
 def status_link(token: str):
     """The requester's status page, opened from the signed link in every email.
 
-    Cached whole (core/page_cache.py) until the request changes: its row version, its newest
+    Cached whole (platform/page_cache.py) until the request changes: its row version, its newest
     timeline event and attachment, and the date (days left count down) are the key.
     """
     stamp = status_page_stamp(token)

@@ -14,13 +14,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from foia_portal.core import deadlines
-from foia_portal.core.tracking import next_tracking_number, normalise_tracking_number
-from foia_portal.core.types import utcnow
+from foia_portal.core.tracking import normalise_tracking_number
 from foia_portal.core.vocabulary import Channel, Status
 from foia_portal.extensions import db
+from foia_portal.platform.types import utcnow
 from foia_portal.requests import notifications
 from foia_portal.requests.models import Attachment, FoiaRequest, Requester, RequestEvent
 from foia_portal.requests.status_links import new_link_nonce
+from foia_portal.requests.tracking_numbers import next_tracking_number
 from foia_portal.requests.uploads import CheckedUpload, discard_files, store_file
 
 REQUESTER_FIELDS = (
@@ -103,7 +104,7 @@ def submit_request(intake: Intake, stored: StoredFiles) -> FoiaRequest:
     are written first and their names added to `stored`, so that the caller can remove them if
     the commit fails: a failed submission leaves nothing behind. The tracking number is taken in
     this transaction (core/tracking.py: gap-free under concurrency); the flush writes the rows,
-    and its session hook moves the requests' content version (core/content_version.py).
+    and its session hook moves the requests' content version (platform/content_version.py).
     """
     values = intake.fields
     config = current_app.config

@@ -3,7 +3,7 @@
 Action field names equal the JSON keys of `POST /api/v1/staff/requests/<n>/actions` (contract:
 `track`, `assignee`, `text`, `message`, `reason`, `disposition`, `exemptions`; ours added:
 `estimated_completion_date`, `decision`, `answered_on`, `version`). The API validates its JSON
-with these same classes through `foia_portal.core.jsonforms.validate_json`.
+with these same classes through `foia_portal.platform.jsonforms.validate_json`.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from foia_portal.core.jsonforms import validate_json
-from foia_portal.core.text import strip_text
 from foia_portal.core.vocabulary import (
     CHANNEL_LABELS,
     DISPOSITION_LABELS,
@@ -47,6 +45,8 @@ from foia_portal.platform.choice_fields import (
     ChoiceSelectField,
     ChoiceSelectMultipleField,
 )
+from foia_portal.platform.jsonforms import validate_json
+from foia_portal.platform.text import strip_text
 from foia_portal.requests.forms import FoiaRequestForm, no_control_characters
 
 TEXT = [strip_text]

@@ -28,9 +28,9 @@ from sqlalchemy.orm import joinedload
 from foia_portal.auth.models import StaffUser
 from foia_portal.core import deadlines
 from foia_portal.core.tracking import TRACKING_NUMBER_PATTERN, normalise_tracking_number
-from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import OPEN_STATUSES, Status
 from foia_portal.extensions import cache, db
+from foia_portal.platform.types import utcnow
 from foia_portal.requests.models import FoiaRequest, Requester
 from foia_portal.staff.forms import QueueFilterForm
 

@@ -29,7 +29,6 @@ from foia_portal.auth.forms import UserChangeForm, UserForm
 from foia_portal.auth.models import AuditEntry, StaffUser
 from foia_portal.core import deadlines
 from foia_portal.core.tracking import normalise_tracking_number
-from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import DISPOSITION_LABELS, TRACK_LABELS
 from foia_portal.core.workflow import ACTIONS, ActionNotAllowed, RoleNotAllowed, request_actions
 from foia_portal.extensions import db
@@ -38,6 +37,7 @@ from foia_portal.faq.forms import FaqForm
 from foia_portal.faq.models import Faq, FaqCategory
 from foia_portal.mail.outbox import send_after_commit
 from foia_portal.mail.transport import mail_file_dir_shown, writes_files
+from foia_portal.platform.types import utcnow
 from foia_portal.reports.services import dashboard_figures
 from foia_portal.requests import services as intake
 from foia_portal.requests.clock import deadline_for

@@ -25,7 +25,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from foia_portal.auth.models import StaffUser
 from foia_portal.core import deadlines
-from foia_portal.core.types import utcnow
 from foia_portal.core.vocabulary import (
     DISPOSITIONS_REQUIRING_EXEMPTIONS,
     EXEMPTIONS,
@@ -39,6 +38,7 @@ from foia_portal.core.workflow import (
     check_request_action,
 )
 from foia_portal.extensions import db
+from foia_portal.platform.types import utcnow
 from foia_portal.requests.clock import refresh_due_date
 from foia_portal.requests.models import FoiaRequest, HoldPeriod, RequestEvent
 from foia_portal.requests.services import StoredFiles, record_event, store_attachment

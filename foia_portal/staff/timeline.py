@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from foia_portal.core.formatting import plain_date
 from foia_portal.core.vocabulary import (
     DISPOSITION_LABELS,
     EXEMPTION_LABELS,
@@ -19,6 +18,7 @@ from foia_portal.core.vocabulary import (
     TRACK_LABELS,
     Status,
 )
+from foia_portal.platform.text import plain_date
 from foia_portal.requests.models import FoiaRequest, RequestEvent
 from foia_portal.requests.public_view import event_label
 

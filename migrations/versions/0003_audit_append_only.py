@@ -2,7 +2,7 @@
 
 A BEFORE UPDATE OR DELETE row trigger on `audit_entry` and `request_event` raises, so that no
 statement through the application's connection can rewrite or remove a record of what staff did
-(the ORM refuses already: foia_portal/core/append_only.py). TRUNCATE is a different statement
+(the ORM refuses already: foia_portal/platform/append_only.py). TRUNCATE is a different statement
 and fires no row trigger: an administrator with the owner's rights can still empty a scratch
 database, which is what the test suite does between tests.
 

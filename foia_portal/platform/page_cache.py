@@ -2,7 +2,7 @@
 
 The public pages (home, the FOIA guide, the FAQ, the requester's status page) are read far more
 often than the data under them changes. A view names that data in the key: the FAQ pages the
-FAQ's content version (core/content_version.py), a status page its request's stamp. When the data
+FAQ's content version (platform/content_version.py), a status page its request's stamp. When the data
 changes the key changes and the next request renders afresh, so there is nothing to invalidate
 and no moment in which an edited page is served stale; unused keys age out of the cache.
 

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from foia_portal.core.counter_rows import bump_counter_row
 from foia_portal.extensions import db
+from foia_portal.platform.counter_rows import bump_counter_row
 
 FAQ = "faq"
 
