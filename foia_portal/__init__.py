@@ -68,7 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from foia_portal.public.routes import bp as public_bp
     from foia_portal.reports.routes import bp as reports_bp
     from foia_portal.requests.routes import bp as requests_bp
-    from foia_portal.staff.routes import bp as staff_bp
+    from foia_portal.staff.blueprint import bp as staff_bp
 
     for blueprint in (public_bp, requests_bp, faq_bp, auth_bp, staff_bp, reports_bp, api_bp):
         app.register_blueprint(blueprint)
