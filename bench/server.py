@@ -1,4 +1,7 @@
-"""Starting an app under gunicorn for a measurement, and reading its workers' memory."""
+"""Starting an app under gunicorn, and reading its workers' memory and CPU time.
+
+The one way the benchmark and the tests start a server (tests/fixtures/servers.py).
+"""
 
 from __future__ import annotations
 
@@ -57,12 +60,30 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Gunicorn:
-    """`gunicorn APP --workers 2 --worker-class sync` on a free port on 127.0.0.1."""
+    """`gunicorn APP --workers 2 --worker-class sync` on a free port on 127.0.0.1.
 
-    def __init__(self, app: str, env: dict[str, str], *, workers: int = 2, log_path: Path):
+    `env` is added to this process's environment; `ready_path` is fetched until it answers.
+    """
+
+    def __init__(
+        self,
+        app: str,
+        env: dict[str, str],
+        *,
+        log_path: Path,
+        workers: int = 2,
+        worker_class: str = "sync",
+        threads: int = 1,
+        ready_path: str = "/",
+        extra_args: tuple[str, ...] = ("--log-level", "warning"),
+    ):
         self.app = app
         self.env = env
         self.workers = workers
+        self.worker_class = worker_class
+        self.threads = threads
+        self.ready_path = ready_path
+        self.extra_args = extra_args
         self.port = free_port()
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
@@ -78,35 +99,24 @@ class Gunicorn:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def start(self, ready_path: str = "/") -> None:
+    def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [
-                GUNICORN,
-                self.app,
-                "--workers",
-                str(self.workers),
-                "--worker-class",
-                "sync",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],  # fmt: skip
+            [GUNICORN, self.app, "--workers", str(self.workers),
+             "--worker-class", self.worker_class, "--threads", str(self.threads),
+             "--bind", f"127.0.0.1:{self.port}", "--timeout", "120", *self.extra_args],
             cwd=PROJECT_DIR,
             env={**os.environ, **self.env},
             stdout=log,
             stderr=log,
-        )
+        )  # fmt: skip
         log.close()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn {self.app} exited; see {self.log_path}")
             try:
-                with urllib.request.urlopen(self.base_url + ready_path, timeout=5):  # noqa: S310
+                with urllib.request.urlopen(self.base_url + self.ready_path, timeout=5):  # noqa: S310
                     pass
             except urllib.error.HTTPError:
                 pass  # it answers: ready

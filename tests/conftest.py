@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.fixtures.staff",
     "tests.fixtures.faq",
     "tests.fixtures.browser",
+    "tests.fixtures.servers",
 ]
 
 POSTGRES_ADMIN_URL = os.environ.get(

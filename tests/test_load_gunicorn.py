@@ -9,9 +9,7 @@ Rate limits are off (RATELIMIT_ENABLED=false): every client here shares 127.0.0.
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -22,7 +20,6 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import create_postgres_database, drop_postgres_database, upgrade_database
-from tests.fixtures.mail import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -45,13 +42,11 @@ def call(port: int, method: str, path: str, fields: dict | None = None):
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, gunicorn):
     url = create_postgres_database()
     upgrade_database(url, tmp_path / "uploads")
-    port = free_port()
     access_log = tmp_path / "access.log"
     env = {
-        **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": "load-test-secret-" + "0123456789abcdef" * 3,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
@@ -59,45 +54,11 @@ def server(tmp_path):
         "MAIL_SEND_IMMEDIATELY": "false",
         "FOIA_PORTAL_ENV": "development",
     }
-    error_log = open(tmp_path / "error.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "foia_portal:create_app()",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "3",
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
-            "--access-logfile",
-            str(access_log),
-            "--log-level",
-            "info",
-        ],  # fmt: skip
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=error_log,
-    )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, (tmp_path / "error.log").read_text()
-            try:
-                if call(port, "GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
-        yield port, url, access_log
+        started = gunicorn(env, workers=3, worker_class="gthread", threads=4,
+                           extra_args=("--access-logfile", str(access_log), "--log-level", "info"))  # fmt: skip
+        yield started.port, url, access_log
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        error_log.close()
         drop_postgres_database(url)
 
 

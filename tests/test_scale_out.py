@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench.server import Gunicorn
 from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,
@@ -39,6 +40,7 @@ from tests.conftest import (
     upgrade_database,
 )
 from tests.fixtures.mail import OFFICE_EMAIL, SENDER, SmtpServer, free_port
+from tests.fixtures.servers import APP
 from tests.helpers import PDF_BYTES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -170,24 +172,11 @@ class Processes:
 
 def serve(processes: Processes, name: str, env: dict[str, str]) -> int:
     """Start `gunicorn "foia_portal:create_app()"` with one sync worker; wait until it answers."""
-    port = free_port()
-    process = processes.start(
-        name,
-        [str(BIN / "gunicorn"), "foia_portal:create_app()", "--workers", "1",
-         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env,
-    )  # fmt: skip
-
-    def answers():
-        if process.poll() is not None:
-            raise AssertionError(f"{name} exited:\n{processes.log(name)}")
-        try:
-            return Browser(port).get("/healthz")[0] == 200
-        except OSError:
-            return False
-
-    wait_until(answers, 120, f"{name} to answer")
-    return port
+    server = Gunicorn(APP, env, workers=1, log_path=processes.log_dir / f"{name}.log",
+                      ready_path="/healthz")  # fmt: skip
+    server.start()
+    processes.running.append((name, server.process))
+    return server.port
 
 
 # ------------------------------------------------------------------------------ fixtures

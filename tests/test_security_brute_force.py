@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import http.client
 import os
-import subprocess
+import secrets
 import sys
 import time
 import urllib.parse
@@ -25,7 +25,6 @@ from config import Config
 from foia_portal.auth.models import AuditEntry
 from foia_portal.extensions import db
 from tests.conftest import skip_or_fail, upgrade_database
-from tests.fixtures.mail import free_port
 from tests.fixtures.staff import OFFICER_PASSWORD
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -161,64 +160,27 @@ def post(port: int, path: str, fields: dict, cookie: str = "") -> tuple[int, str
     return call(port, "POST", path, fields, cookie)
 
 
-def wait_for_server(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server stopped"
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    raise AssertionError("the server did not start")
-
-
 @pytest.mark.slow
-def test_two_processes_share_one_budget_through_redis(tmp_path):
+def test_two_processes_share_one_budget_through_redis(tmp_path, gunicorn):
     redis = redis_or_skip()
-    redis.flushdb()
+    # Other test runs may share this Redis: this run's counters have a prefix of their own.
+    prefix = f"brute-force-{secrets.token_hex(4)}"
     database = f"sqlite:///{tmp_path / 'portal.db'}"
     upgrade_database(database, tmp_path / "uploads")
     env = {
-        **os.environ,
         "DATABASE_URL": database,
         "SECRET_KEY": "brute-force-test-" + "k" * 32,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "RATELIMIT_ENABLED": "true",
         "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": prefix,
         "RATELIMIT_LOGIN": "4 per hour",
         "RATELIMIT_STATUS_LOOKUPS": "4 per hour",
         "MAIL_SEND_IMMEDIATELY": "false",
         "FOIA_PORTAL_ENV": "development",
     }
-    ports = [free_port(), free_port()]
-    logs = [open(tmp_path / f"gunicorn-{port}.log", "w") for port in ports]  # noqa: SIM115
-    processes = [
-        subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "foia_portal:create_app()",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--log-level",
-                "warning",
-            ],  # fmt: skip
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        for port, log in zip(ports, logs, strict=True)
-    ]
     try:
-        for port, process in zip(ports, processes, strict=True):
-            wait_for_server(port, process)
+        ports = [gunicorn(env, name=f"web-{n}", workers=1).port for n in (1, 2)]
         # A real guesser fetches the sign-in form for its CSRF token; the session it is bound
         # to is signed with the shared SECRET_KEY, so it works on both processes.
         _, page, cookie = call(ports[0], "GET", "/staff/login")
@@ -232,13 +194,8 @@ def test_two_processes_share_one_budget_through_redis(tmp_path):
             assert codes == [*expected, 429], (path, codes)
             # And the other process agrees.
             assert post(ports[1], path, fields, cookie)[0] == 429
-        assert any(b"LIMITER" in key for key in redis.keys("*"))
+        assert any(b"LIMITER" in key for key in redis.scan_iter(f"*{prefix}*"))
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-        for log in logs:
-            log.close()
-        redis.flushdb()
+        for key in redis.scan_iter(f"*{prefix}*"):
+            redis.delete(key)
         redis.close()
