@@ -3,7 +3,7 @@ the answers it gives, for `foia_portal.api.openapi`.
 
 Request bodies are generated from the WTForms forms that validate them
 (`foia_portal.api.form_schema`), and the FOIA.gov receiver's from its field table
-(`foia_portal.api.portal.PORTAL_FIELDS`), so they cannot drift from the rules. The answers are
+(`foia_portal.requests.foiagov.PORTAL_FIELDS`), so they cannot drift from the rules. The answers are
 described here; the schemathesis test (tests/test_api_openapi.py) checks every response against
 them.
 """
@@ -37,7 +37,7 @@ def ref(name: str) -> dict[str, str]:
 
 
 def component_schemas() -> dict[str, Any]:
-    from foia_portal.api import portal
+    from foia_portal.requests import foiagov
     from foia_portal.requests.forms import JSON_FIELDS, FoiaRequestForm
 
     timeline_event = {
@@ -277,7 +277,7 @@ def component_schemas() -> dict[str, Any]:
                 "request": ref("StaffRequestDetail"),
             },
         },
-        "PortalRequest": portal_request_schema(portal.PORTAL_FIELDS),
+        "PortalRequest": portal_request_schema(foiagov.PORTAL_FIELDS),
         "PortalAccepted": {
             "type": "object",
             "required": ["id", "status_tracking_number"],
