@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from foia_portal.core import deadlines
 from foia_portal.core.vocabulary import EXEMPTIONS, Disposition
 from foia_portal.extensions import db
-from foia_portal.reports import services
-from foia_portal.reports.services import BusinessDayCalendar, annual_report, dashboard_figures
+from foia_portal.reports import annual as services
+from foia_portal.reports.annual import BusinessDayCalendar, annual_report, dashboard_figures
 from foia_portal.requests.models import FoiaRequest
 from tests.fixtures.reports import eastern, make_request, make_suggestion
 

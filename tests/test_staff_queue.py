@@ -359,7 +359,7 @@ def sqlite_plans(run) -> list[str]:
 
 
 def test_the_partial_indexes_still_serve_their_queries(app, backlog, officer):
-    from foia_portal.reports import services as reports
+    from foia_portal.reports import annual as reports
 
     def uses(plans, step):
         return any(step in plan for plan in plans)
@@ -381,7 +381,7 @@ def test_the_unassigned_received_and_all_statuses_views_keep_their_indexes(app, 
     NULL), the received sort over every status and the report's oldest pending (in
     (received_date, id) order, which the report's covering index is not), every status by due
     date."""
-    from foia_portal.reports import services as reports
+    from foia_portal.reports import annual as reports
 
     def walk(**args):
         filters, _ = queue.parse_filters(MultiDict(args), None, TODAY)
@@ -462,7 +462,7 @@ def test_the_table_is_exact_a_new_request_shows_at_once(signed_in, make_request)
 
 
 def test_the_dashboards_closures_read_by_date_index_are_the_reports_closures(make_request, officer):
-    from foia_portal.reports import services as reports
+    from foia_portal.reports import annual as reports
 
     made = [make_request(submitted_at=datetime(2026, 10, d, 14, 0, tzinfo=UTC)) for d in (5, 6, 7)]
     made.append(make_request(submitted_at=datetime(2026, 11, 2, 14, 0, tzinfo=UTC)))

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from foia_portal.core import deadlines
-from foia_portal.reports import services
+from foia_portal.reports import annual as services
 
 report_cli = AppGroup("report", help="Reports on the office's FOIA work.")
 

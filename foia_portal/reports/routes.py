@@ -8,7 +8,8 @@ from wtforms.validators import Optional, ValidationError
 
 from foia_portal.auth.access import staff_required
 from foia_portal.core import deadlines
-from foia_portal.reports import charts, services
+from foia_portal.reports import annual as services
+from foia_portal.reports import charts
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
