@@ -37,7 +37,7 @@ from foia_portal.faq import services as faq_services
 from foia_portal.faq.forms import FaqForm
 from foia_portal.faq.models import Faq, FaqCategory
 from foia_portal.mail.outbox import send_after_commit
-from foia_portal.reports.annual import dashboard_figures
+from foia_portal.reports.dashboard import dashboard_figures
 from foia_portal.requests import services as intake
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
