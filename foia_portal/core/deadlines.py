@@ -134,7 +134,7 @@ def business_days_between(start: date, end: date) -> int:
     weekdays = weeks * 5 + sum(
         1 for offset in range(1, extra_days + 1) if (first_weekday + offset) % 7 < 5
     )
-    return weekdays - _weekday_holidays_in(start, end)
+    return weekdays - len(holidays_between(start, end))
 
 
 class BusinessDayCalendar:
@@ -170,25 +170,14 @@ class BusinessDayCalendar:
             return self.ordinal(end) - self.ordinal(start)
 
 
-def _weekday_holidays_in(start: date, end: date) -> int:
-    """How many federal holidays fall on weekdays after `start` up to and including `end`."""
-    found = set()
-    for year in range(start.year, end.year + 1):
-        for day in _holidays_for_year(year):
-            if start < day <= end and day.weekday() < 5:
-                found.add(day)
-    return len(found)
-
-
 def holidays_between(start: date, end: date) -> list[tuple[date, str]]:
-    """Federal holidays falling on weekdays after `start` up to and including `end`."""
-    found, day = [], start
-    while day < end:
-        day += timedelta(days=1)
-        name = federal_holiday(day)
-        if name and day.weekday() < 5:
-            found.append((day, name))
-    return found
+    """Federal holidays falling on weekdays after `start` up to and including `end`, in order."""
+    return sorted(
+        (day, name)
+        for year in range(start.year, end.year + 1)
+        for day, name in _holidays_for_year(year).items()
+        if start < day <= end and day.weekday() < 5
+    )
 
 
 def received_date_for(
