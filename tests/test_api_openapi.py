@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from foia_portal.api.openapi import field_schema, form_schema
+from foia_portal.api.form_schema import field_schema, form_schema
 from foia_portal.core.vocabulary import FeeCategory, Role
 from foia_portal.extensions import db
 from foia_portal.requests.forms import DESCRIPTION_MAX, DESCRIPTION_MIN, JSON_FIELDS

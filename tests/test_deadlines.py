@@ -5,13 +5,14 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foia_portal import PROJECT_DIR
 from foia_portal.core import deadlines
 from foia_portal.core.deadlines import (
     EASTERN,
+    BusinessDayCalendar,
     Pause,
     add_business_days,
     business_days_between,
@@ -240,3 +241,32 @@ def test_pauses_never_bring_the_due_date_earlier(received, start_offset, length)
     start = received + timedelta(days=start_offset)
     paused = compute_deadline(received, [Pause(start, start + timedelta(days=length))])
     assert paused.due_date >= compute_deadline(received).due_date
+
+
+# --- many requests at once: the calendar table the reports count on ----------------------------
+
+FOUR_YEARS = BusinessDayCalendar(date(2024, 1, 1), date(2027, 12, 31))
+table_days = st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(table_days, table_days)
+def test_the_calendar_table_agrees_with_the_deadline_calculator(start, end):
+    assert FOUR_YEARS.between(start, end) == business_days_between(start, end)
+
+
+@given(days, days)
+def test_days_outside_the_calendar_table_are_counted_by_the_calculator(start, end):
+    calendar = BusinessDayCalendar(date(2026, 1, 1), date(2026, 1, 31))
+    assert calendar.between(start, end) == business_days_between(start, end)
+
+
+def test_business_days_used_counts_the_same_on_the_calendar_table():
+    calendar = BusinessDayCalendar(date(2026, 1, 1), date(2026, 1, 31))
+    received = date(2025, 12, 29)
+    pauses = [Pause(date(2026, 1, 12), date(2026, 1, 26)), Pause(date(2026, 1, 28))]
+    for end in (date(2026, 1, 30), date(2026, 2, 20)):
+        on_table = business_days_used(received, end, pauses, calendar.between)
+        assert on_table == business_days_used(received, end, pauses)
+    # 30 Dec to 12 Jan (New Year's Day off), then 27 and 28 Jan: on hold from then on.
+    assert business_days_used(received, date(2026, 2, 20), pauses) == 9 + 2

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from foia_portal.api import portal
 from foia_portal.extensions import db
 from foia_portal.mail.models import OutboxMessage
+from foia_portal.requests import foiagov
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
 from tests.helpers import EXE_BYTES, PDF_BYTES, PNG_BYTES
 
@@ -109,13 +109,13 @@ def test_without_a_configured_secret_every_submission_is_refused(client):
 
 def test_the_secret_is_compared_in_constant_time(app, monkeypatch):
     calls = []
-    real = portal.hmac.compare_digest
+    real = foiagov.hmac.compare_digest
     monkeypatch.setattr(
-        portal.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b)
+        foiagov.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b)
     )
     with app.test_request_context():
-        assert portal.secret_is_valid(SECRET)
-        assert not portal.secret_is_valid("nope")
+        assert foiagov.secret_is_valid(SECRET)
+        assert not foiagov.secret_is_valid("nope")
     assert len(calls) == 2
 
 
@@ -252,7 +252,7 @@ def test_supporting_documents_and_the_portals_pdf_are_stored_as_attachments(clie
     assert names == ["letter.pdf", "request.pdf"]
     for attachment in stored.attachments:
         assert attachment.content_type == "application/pdf"
-        path = portal.current_app.config["UPLOAD_FOLDER"] + "/" + attachment.stored_name
+        path = foiagov.current_app.config["UPLOAD_FOLDER"] + "/" + attachment.stored_name
         with open(path, "rb") as stored_file:
             assert stored_file.read().startswith(b"%PDF-1.4")
 
@@ -461,7 +461,7 @@ def test_an_attachment_of_a_refused_type_is_named_for_staff_and_the_request_kept
 )
 def test_a_body_larger_than_the_portal_limit_is_refused_before_it_is_read(client, app):
     with app.test_request_context():
-        limit = portal.body_limit()
+        limit = foiagov.body_limit()
     response = client.post(
         URL,
         data=b"{" + b" " * (limit + 1) + b"}",
@@ -482,7 +482,7 @@ def test_a_body_larger_than_the_portal_limit_is_refused_before_it_is_read(client
      ("NaN", None), ("1e400", None)],
 )  # fmt: skip
 def test_fee_amounts_are_read_from_the_portals_text(text, amount):
-    result = portal.parse_fee_limit(text)
+    result = foiagov.parse_fee_limit(text)
     assert (str(result) if result is not None else None) == amount
 
 
@@ -499,7 +499,7 @@ def test_an_invalid_email_is_kept_in_the_payload_and_noted_for_staff(client):
 def test_the_payload_given_is_not_changed_by_reading_it():
     payload = portal_payload()
     before = copy.deepcopy(payload)
-    kept = portal.without_file_data(payload)
+    kept = foiagov.without_file_data(payload)
     assert payload == before
     assert "filedata" not in kept["pdf"]
 
@@ -511,7 +511,7 @@ def test_a_request_without_names_is_stored_and_the_gap_noted(client):
 
     assert response.status_code == 200
     [stored] = stored_requests()
-    assert stored.requester.first_name == portal.NAME_NOT_GIVEN
-    assert stored.requester.last_name == portal.NAME_NOT_GIVEN
+    assert stored.requester.first_name == foiagov.NAME_NOT_GIVEN
+    assert stored.requester.last_name == foiagov.NAME_NOT_GIVEN
     note = next(e for e in stored.events if e.kind == "foia_gov_received")
     assert "No name_first was given" in note.message

@@ -91,7 +91,7 @@ def test_axis_ceilings_are_round_numbers(value, ceiling, step):
 
 
 def test_report_charts_describe_the_year_in_words(app):
-    from foia_portal.reports.services import annual_report
+    from foia_portal.reports.annual import annual_report
 
     report = annual_report(2024, today=date(2026, 1, 1))
     figures = charts.report_charts(report)

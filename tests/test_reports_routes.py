@@ -14,7 +14,8 @@ from flask import render_template
 
 from foia_portal.core import deadlines
 from foia_portal.extensions import db
-from foia_portal.reports.services import current_fiscal_year, dashboard_figures
+from foia_portal.reports.annual import current_fiscal_year
+from foia_portal.reports.dashboard import dashboard_figures
 from tests.fixtures.reports import eastern, make_request
 from tests.fixtures.staff import login
 

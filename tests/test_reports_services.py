@@ -18,14 +18,13 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from foia_portal.core import deadlines
 from foia_portal.core.vocabulary import EXEMPTIONS, Disposition
 from foia_portal.extensions import db
-from foia_portal.reports import services
-from foia_portal.reports.services import BusinessDayCalendar, annual_report, dashboard_figures
+from foia_portal.reports import annual, closures, exports
+from foia_portal.reports.annual import annual_report
+from foia_portal.reports.dashboard import dashboard_figures
 from foia_portal.requests.models import FoiaRequest
 from tests.fixtures.reports import eastern, make_request, make_suggestion
 
@@ -325,7 +324,7 @@ def test_an_empty_year_reports_zeros_and_no_statistics(app):
 
 
 def test_json_lists_every_disposition_and_exemption(report):
-    document = json.loads(report.to_json())
+    document = json.loads(exports.to_json(report))
     assert document["pending_start"] == 2
     assert document["received"] == 14
     assert document["processed"] == 11
@@ -345,7 +344,7 @@ def test_json_lists_every_disposition_and_exemption(report):
 
 
 def test_csv_has_one_figure_per_row(report):
-    rows = list(csv.reader(io.StringIO(report.to_csv())))
+    rows = list(csv.reader(io.StringIO(exports.to_csv(report))))
     assert rows[0] == ["section", "item", "value"]
     values = {(section, item): value for section, item, value in rows[1:]}
     assert values[("requests", "pending_start")] == "2"
@@ -432,34 +431,11 @@ def test_dashboard_of_a_quiet_month_has_no_median(app):
     ],
 )
 def test_fiscal_years_outside_the_foia_era_are_refused(fiscal_year, problem):
-    message = services.fiscal_year_problem(fiscal_year, TODAY)
+    message = annual.fiscal_year_problem(fiscal_year, TODAY)
     if problem is None:
         assert message is None
     else:
         assert problem in message
-
-
-FOUR_YEARS = BusinessDayCalendar(d(2024, 1, 1), d(2027, 12, 31))
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.dates(min_value=d(2024, 1, 1), max_value=d(2027, 12, 31)),
-    st.dates(min_value=d(2024, 1, 1), max_value=d(2027, 12, 31)),
-)
-def test_bulk_business_days_agree_with_the_deadline_calculator(start, end):
-    assert FOUR_YEARS.between(start, end) == deadlines.business_days_between(start, end)
-
-
-def test_bulk_business_days_outside_the_table_fall_back_to_the_calculator():
-    calendar = BusinessDayCalendar(d(2026, 1, 1), d(2026, 1, 31))
-    assert calendar.between(d(2025, 12, 1), d(2026, 1, 10)) == deadlines.business_days_between(
-        d(2025, 12, 1), d(2026, 1, 10)
-    )
-    pauses = [(d(2026, 1, 12), d(2026, 1, 26))]
-    assert calendar.used(d(2026, 1, 5), d(2026, 1, 30), pauses) == deadlines.business_days_used(
-        d(2026, 1, 5), d(2026, 1, 30), [deadlines.Pause(*pauses[0])]
-    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -566,7 +542,7 @@ def _plain_report(fiscal_year: int, today: date) -> dict:
                 for t, v in days.items()
             },
         }
-        for label, low, high in services.TIME_BANDS
+        for label, low, high in annual.TIME_BANDS
     ]
     return {
         "pending_start": sum(1 for r in rows if pending(r, start - timedelta(days=1))),
@@ -578,8 +554,8 @@ def _plain_report(fiscal_year: int, today: date) -> dict:
         "processing_time": {
             t: {
                 "count": len(v),
-                "median": services._median(v),
-                "average": services._average(v),
+                "median": closures.median(v),
+                "average": closures.average(v),
                 "lowest": min(v, default=None),
                 "highest": max(v, default=None),
             }
@@ -595,19 +571,27 @@ def _plain_report(fiscal_year: int, today: date) -> dict:
 def test_the_report_matches_its_rules_applied_request_by_request(app, seed):
     _varied_requests(seed)
     for fiscal_year in (2025, 2026, 2027):
-        got = annual_report(fiscal_year, today=TODAY).as_dict()
+        got = exports.as_dict(annual_report(fiscal_year, today=TODAY))
         want = _plain_report(fiscal_year, TODAY)
         got["pending_past_due"] = got["backlog"]["pending_past_due"]
         assert {key: got[key] for key in want} == want, fiscal_year
         assert got["reconciles"]
 
 
-def test_the_year_wide_processing_times_match_the_per_request_closures(app):
-    """`_processing_times` (the report's) and `_closures` (the dashboard's) agree."""
+def test_the_year_and_the_month_read_the_closures_the_rule_names(app):
+    """The report's year (covering index) and the dashboard's month (date indexes) are read
+    through other indexes than the rule as it reads (`closed_between`), and give its closures;
+    the report's figures per track and per month are theirs."""
     _varied_requests(3)
     for start, as_of in ((d(2024, 10, 1), d(2025, 9, 30)), (d(2025, 10, 1), TODAY)):
-        closures = services._closures(start, as_of)
-        times = services._processing_times(start, as_of)
+        plain = [[closures.COUNTED, closures.closed_between(start, as_of)]]
+        expected = sorted(closures.closures(start, as_of, plain))
+        assert len(expected) > 20
+        year = [closures.processed_in_year(start, as_of)]
+        assert sorted(closures.closures(start, as_of, year)) == expected
+        by_date = closures.processed_by_date_index(start, as_of)
+        assert sorted(closures.closures(start, as_of, by_date)) == expected
+        times = annual._processing_times(start, as_of)
         for track, days in times.durations.items():
-            assert sorted(days) == sorted(c.business_days for c in closures if c.track == track)
-        assert times.closed_per_month == Counter((c.closed.year, c.closed.month) for c in closures)
+            assert sorted(days) == sorted(c.business_days for c in expected if c.track == track)
+        assert times.closed_per_month == Counter((c.closed.year, c.closed.month) for c in expected)

@@ -359,16 +359,17 @@ def sqlite_plans(run) -> list[str]:
 
 
 def test_the_partial_indexes_still_serve_their_queries(app, backlog, officer):
-    from foia_portal.reports import services as reports
+    from foia_portal.reports.annual import annual_report
+    from foia_portal.reports.dashboard import dashboard_figures
 
     def uses(plans, step):
         return any(step in plan for plan in plans)
 
     summary = sqlite_plans(lambda: queue.summary(officer, TODAY))
     assert uses(summary, "USING INDEX ix_foia_request_closed_date (closed_date>?)")
-    dashboard = sqlite_plans(lambda: reports.dashboard_figures(TODAY))
+    dashboard = sqlite_plans(lambda: dashboard_figures(TODAY))
     assert uses(dashboard, "USING INDEX ix_foia_request_closed_date (closed_date>? AND closed_")
-    report = sqlite_plans(lambda: reports.annual_report(2027, today=TODAY))
+    report = sqlite_plans(lambda: annual_report(2027, today=TODAY))
     for column in ("expedited_decided_at", "fee_waiver_decided_at"):
         assert uses(report, f"INDEX ix_foia_request_{column} ({column}>? AND {column}<?)")
     filters, _ = queue.parse_filters(MultiDict({"assignee": "mine"}), officer, TODAY)
@@ -381,7 +382,7 @@ def test_the_unassigned_received_and_all_statuses_views_keep_their_indexes(app, 
     NULL), the received sort over every status and the report's oldest pending (in
     (received_date, id) order, which the report's covering index is not), every status by due
     date."""
-    from foia_portal.reports import services as reports
+    from foia_portal.reports import annual
 
     def walk(**args):
         filters, _ = queue.parse_filters(MultiDict(args), None, TODAY)
@@ -399,7 +400,7 @@ def test_the_unassigned_received_and_all_statuses_views_keep_their_indexes(app, 
     by_due_date = walk(status="all")[0]
     assert by_due_date.startswith("SCAN foia_request USING INDEX ix_foia_request_due_date")
     assert "TEMP B-TREE" not in by_due_date
-    oldest = sqlite_plans(lambda: reports._oldest_pending(TODAY))
+    oldest = sqlite_plans(lambda: annual._oldest_pending(TODAY))
     assert oldest == [
         "SEARCH foia_request USING INDEX ix_foia_request_received_date (received_date<?)"
     ]
@@ -462,7 +463,7 @@ def test_the_table_is_exact_a_new_request_shows_at_once(signed_in, make_request)
 
 
 def test_the_dashboards_closures_read_by_date_index_are_the_reports_closures(make_request, officer):
-    from foia_portal.reports import services as reports
+    from foia_portal.reports import closures
 
     made = [make_request(submitted_at=datetime(2026, 10, d, 14, 0, tzinfo=UTC)) for d in (5, 6, 7)]
     made.append(make_request(submitted_at=datetime(2026, 11, 2, 14, 0, tzinfo=UTC)))
@@ -481,9 +482,14 @@ def test_the_dashboards_closures_read_by_date_index_are_the_reports_closures(mak
     made[3].closed_date = date(2026, 10, 30)  # "closed" before it was received
     db.session.commit()
     for first, last in ((date(2026, 11, 1), TODAY), (date(2026, 10, 1), date(2026, 10, 31))):
-        expected = sorted(c.business_days for c in reports._closures(first, last))
-        assert sorted(reports._business_days_to_close(first, last)) == expected
-    assert len(reports._business_days_to_close(date(2026, 11, 1), TODAY)) == 3
+        plain = [[closures.COUNTED, closures.closed_between(first, last)]]
+        expected = sorted(closures.closures(first, last, plain))
+        by_date = closures.processed_by_date_index(first, last)
+        assert sorted(closures.closures(first, last, by_date)) == expected
+        year = [closures.processed_in_year(first, last)]
+        assert sorted(closures.closures(first, last, year)) == expected
+    november = closures.processed_by_date_index(date(2026, 11, 1), TODAY)
+    assert len(list(closures.closures(date(2026, 11, 1), TODAY, november))) == 3
 
 
 def test_a_new_colleague_joins_the_assignee_filter_at_once(signed_in, make_user):

@@ -1,7 +1,9 @@
 """POST /api/foia-portal/requests: where the National FOIA Portal (FOIA.gov) delivers requests.
 
-Agency API v1.1.0, receiving side (see foia_portal/api/portal.py and docs/foia-portal.md).
-Answers 200 `{"id", "status_tracking_number"}`; errors `{"code", "message", "description"}`.
+Agency API v1.1.0, receiving side: this module is only the HTTP endpoint; checking the secret,
+reading the payload and storing it are in foia_portal/requests/foiagov.py (see
+docs/foia-portal.md). Answers 200 `{"id", "status_tracking_number"}`; errors
+`{"code", "message", "description"}`.
 """
 
 from __future__ import annotations
@@ -9,12 +11,11 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from foia_portal.api import portal
 from foia_portal.api.errors import ApiError, read_json_body
 from foia_portal.api.routes import bp
 from foia_portal.extensions import db
 from foia_portal.mail.outbox import send_after_commit
-from foia_portal.requests import services
+from foia_portal.requests import foiagov, services
 
 
 @bp.post("/foia-portal/requests")
@@ -26,38 +27,38 @@ def receive_foia_gov_request():
     insert fail, and we answer with the request the first one stored.
     """
     # The secret is checked before the body is read, so strangers cannot make us parse 160 MB.
-    if not portal.secret_is_valid(request.headers.get(portal.SECRET_HEADER)):
+    if not foiagov.secret_is_valid(request.headers.get(foiagov.SECRET_HEADER)):
         configured = bool(current_app.config.get("FOIA_PORTAL_SECRET"))
         raise ApiError(
             401,
-            f"The {portal.SECRET_HEADER} header is missing or wrong."
+            f"The {foiagov.SECRET_HEADER} header is missing or wrong."
             if configured
             else "This endpoint is not configured (FOIA_PORTAL_SECRET is not set).",
             portal_code="unauthorized",
         )
-    payload = read_json_body(max_bytes=portal.body_limit())
+    payload = read_json_body(max_bytes=foiagov.body_limit())
     try:
-        submission = portal.parse_portal_request(payload)
-    except portal.PortalPayloadInvalid as invalid:
+        submission = foiagov.parse_portal_request(payload)
+    except foiagov.PortalPayloadInvalid as invalid:
         code = "missing_field" if "is required" in invalid.problems.values() else "invalid_field"
         raise ApiError(400, str(invalid), portal_code=code) from None
 
-    existing = portal.find_by_portal_request_id(submission.request_id)
+    existing = foiagov.find_by_portal_request_id(submission.request_id)
     if existing is not None:
-        return jsonify(portal.portal_answer(existing))
+        return jsonify(foiagov.portal_answer(existing))
 
     stored = services.StoredFiles()
     try:
-        foia_request = portal.receive_portal_request(submission, stored)
+        foia_request = foiagov.receive_portal_request(submission, stored)
         db.session.commit()
     except IntegrityError:
         # The same request_id arrived twice at once: the other one won; give its answer.
         db.session.rollback()
         stored.discard()
-        existing = portal.find_by_portal_request_id(submission.request_id)
+        existing = foiagov.find_by_portal_request_id(submission.request_id)
         if existing is None:
             raise
-        return jsonify(portal.portal_answer(existing))
+        return jsonify(foiagov.portal_answer(existing))
     except OSError:
         db.session.rollback()
         stored.discard()
@@ -72,4 +73,4 @@ def receive_foia_gov_request():
         stored.discard()
         raise
     send_after_commit()
-    return jsonify(portal.portal_answer(foia_request))
+    return jsonify(foiagov.portal_answer(foia_request))

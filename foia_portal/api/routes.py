@@ -12,6 +12,7 @@ from foia_portal.api import (  # noqa: E402,F401
     faq_endpoints,
     openapi,
     portal_endpoints,
+    reference,
     request_endpoints,
     staff_endpoints,
 )

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from foia_portal.core.vocabulary import DISPOSITION_LABELS, TRACK_LABELS
-from foia_portal.reports.services import TRACKS, AnnualReport
+from foia_portal.reports.annual import AnnualReport
+from foia_portal.reports.closures import TRACKS
 
 WIDTH = 720
 FONT = 'font-family="Source Sans Pro Web, Helvetica Neue, Helvetica, Arial, sans-serif"'

@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from foia_portal.core import deadlines
-from foia_portal.reports import services
+from foia_portal.reports import exports
+from foia_portal.reports.annual import annual_report, fiscal_year_problem
 
 report_cli = AppGroup("report", help="Reports on the office's FOIA work.")
 
@@ -24,11 +25,11 @@ report_cli = AppGroup("report", help="Reports on the office's FOIA work.")
 def annual(fiscal_year: int, output: str) -> None:
     """Print the Annual FOIA Report figures of fiscal year FY (1 October – 30 September)."""
     today = deadlines.today_eastern()
-    problem = services.fiscal_year_problem(fiscal_year, today)
+    problem = fiscal_year_problem(fiscal_year, today)
     if problem:
         raise click.BadParameter(problem, param_hint="'--fy'")
-    report = services.annual_report(fiscal_year, today=today)
+    report = annual_report(fiscal_year, today=today)
     if output.lower() == "csv":
-        click.echo(report.to_csv(), nl=False)
+        click.echo(exports.to_csv(report), nl=False)
     else:
-        click.echo(report.to_json())
+        click.echo(exports.to_json(report))

@@ -8,7 +8,13 @@ from wtforms.validators import Optional, ValidationError
 
 from foia_portal.auth.access import staff_required
 from foia_portal.core import deadlines
-from foia_portal.reports import charts, services
+from foia_portal.reports import charts, exports
+from foia_portal.reports.annual import (
+    FIRST_FISCAL_YEAR,
+    annual_report,
+    current_fiscal_year,
+    fiscal_year_problem,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
@@ -39,7 +45,7 @@ class FiscalYearForm(Form):
 
     def validate_fy(self, field: FiscalYearField) -> None:
         if field.data is not None:
-            problem = services.fiscal_year_problem(field.data, deadlines.today_eastern())
+            problem = fiscal_year_problem(field.data, deadlines.today_eastern())
             if problem:
                 raise ValidationError(problem)
 
@@ -61,18 +67,18 @@ def annual():
         return render_template("reports/annual.html", form=form, report=None), 422
 
     today = deadlines.today_eastern()
-    fiscal_year = form.fy.data or services.current_fiscal_year(today)
-    report = services.annual_report(fiscal_year, today=today)
+    fiscal_year = form.fy.data or current_fiscal_year(today)
+    report = annual_report(fiscal_year, today=today)
     filename = f"annual-foia-report-FY{fiscal_year}"
     if output == "json":
         return Response(
-            report.to_json(),
+            exports.to_json(report),
             mimetype="application/json",
             headers={"Content-Disposition": f'attachment; filename="{filename}.json"'},
         )
     if output == "csv":
         return Response(
-            report.to_csv(),
+            exports.to_csv(report),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
         )
@@ -82,6 +88,6 @@ def annual():
         form=form,
         report=report,
         figures=charts.report_charts(report),
-        current_fiscal_year=services.current_fiscal_year(today),
-        first_fiscal_year=services.FIRST_FISCAL_YEAR,
+        current_fiscal_year=current_fiscal_year(today),
+        first_fiscal_year=FIRST_FISCAL_YEAR,
     )

@@ -98,7 +98,7 @@ def required_when(checkbox: str, message: str):
         if form[checkbox].data and not (field.data or "").strip():
             raise StopValidation(message)
 
-    check.required_when = checkbox  # read by the OpenAPI generator (foia_portal/api/openapi.py)
+    check.required_when = checkbox  # read by the OpenAPI generator (foia_portal/api/form_schema.py)
     return check
 
 

@@ -108,9 +108,10 @@ class FoiaRequest(db.Model):
             postgresql_where=sa.text(f"{OPEN_CONDITION} AND assignee_id IS NOT NULL"),
             sqlite_where=sa.text(f"{OPEN_CONDITION} AND assignee_id IS NOT NULL"),
         ),
-        # The annual report (reports/services.py): every column its year-wide counts read, so
-        # SQLite counts a year of 100,000 requests from this narrow index alone instead of
-        # fetching each wide row (0.4 s a pass); PostgreSQL can do index-only scans with it.
+        # The annual report (reports/annual.py, reports/closures.py): every column its year-wide
+        # counts read, so SQLite counts a year of 100,000 requests from this narrow index alone
+        # instead of fetching each wide row (0.4 s a pass); PostgreSQL can do index-only scans
+        # with it.
         sa.Index(
             "ix_foia_request_report",
             "received_date",

@@ -29,7 +29,7 @@ from foia_portal.core.vocabulary import DISPOSITION_LABELS, TRACK_LABELS
 from foia_portal.core.workflow import ACTIONS, ActionNotAllowed, RoleNotAllowed, request_actions
 from foia_portal.extensions import db
 from foia_portal.mail.outbox import send_after_commit
-from foia_portal.reports.services import dashboard_figures
+from foia_portal.reports.dashboard import dashboard_figures
 from foia_portal.requests import services as intake
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent

@@ -1,9 +1,11 @@
-"""The National FOIA Portal (FOIA.gov) Agency API, v1.1.0, receiving side: reading its payload.
+"""FOIA.gov, an intake channel: the National FOIA Portal's Agency API v1.1.0, receiving side.
 
 FOIA.gov POSTs each request filed there for our office as flat JSON with the shared secret in the
-`FOIA-API-SECRET` header (see docs/foia-portal.md). This module checks
-the secret, reads the payload into our intake service's terms, and keeps what has no column of
-its own (fax number, agency-specific fields, the portal's request category) with the request.
+`FOIA-API-SECRET` header (see docs/foia-portal.md) to the route in
+`foia_portal/api/portal_endpoints.py`. This module checks the secret, reads the payload into our
+intake service's terms, files it through `requests.services.submit_request`, and keeps what has
+no column of its own (fax number, agency-specific fields, the portal's request category) with the
+request.
 
 Nothing a requester wrote is lost: values too long for a column are cut there but kept whole in
 `FoiaRequest.portal_payload`, and an attachment we refuse to store (a type we do not accept) is

@@ -1,0 +1,177 @@
+"""WTForms forms → JSON Schema, for the OpenAPI document (`foia_portal.api.openapi`).
+
+Each schema says what `platform.jsonforms.validate_json` accepts when it reads JSON into the same
+form, so the document cannot drift from the rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    Field,
+    FileField,
+    Form,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+
+
+def choice_values(field: SelectField) -> list[str]:
+    """The values a choice field accepts (its labels are for people), empty value left out."""
+    choices = field.choices or []
+    if isinstance(choices, dict):  # optgroups
+        choices = [c for group in choices.values() for c in group]
+    values = []
+    for choice in choices:
+        value = (
+            choice.value
+            if isinstance(choice, SelectChoice)
+            else (choice[0] if isinstance(choice, tuple | list) else choice)
+        )
+        if value not in ("", None):
+            values.append(str(value))
+    return values
+
+
+def is_required(field: Field) -> bool:
+    return any(isinstance(v, DataRequired | InputRequired) for v in field.validators)
+
+
+def number_range(field: Field) -> dict[str, Any]:
+    """`minimum` and `maximum` from the field's `NumberRange` validators."""
+    bounds: dict[str, Any] = {}
+    for validator in field.validators:
+        if isinstance(validator, NumberRange):
+            if validator.min is not None:
+                bounds["minimum"] = validator.min
+            if validator.max is not None:
+                bounds["maximum"] = validator.max
+    return bounds
+
+
+def field_schema(field: Field) -> dict[str, Any]:
+    """The JSON Schema of one form field, as `platform.jsonforms.validate_json` reads JSON into it."""
+    schema: dict[str, Any]
+    if isinstance(field, BooleanField):
+        schema = {"type": "boolean"}
+    elif isinstance(field, SelectMultipleField):
+        item: dict[str, Any] = {"type": "string"}
+        if field.validate_choice and choice_values(field):
+            item["enum"] = choice_values(field)
+        schema = {"type": "array", "items": item, "uniqueItems": True}
+    elif isinstance(field, SelectField):  # RadioField too
+        schema = {"type": "string"}
+        # A field that checks its choices elsewhere (validate_choice=False) still lists them.
+        if choice_values(field):
+            schema["enum"] = choice_values(field)
+    elif isinstance(field, DateField):
+        schema = {"type": "string", "format": "date"}
+    elif isinstance(field, DecimalField):
+        number = {"type": "number", **number_range(field)}
+        # In JSON a decimal is a number or a numeric string ("12.50"): both reach the same field.
+        schema = {"anyOf": [number, {"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$"}]}
+    elif isinstance(field, IntegerField):
+        schema = {"type": "integer", **number_range(field)}
+    elif isinstance(field, StringField):  # TextAreaField, EmailField, TelField
+        schema = {"type": "string"}
+        if field.type == "EmailField":
+            schema["format"] = "email"
+        for validator in field.validators:
+            if isinstance(validator, Length):
+                if validator.min is not None and validator.min > 0:
+                    schema["minLength"] = validator.min
+                if validator.max is not None and validator.max >= 0:
+                    schema["maxLength"] = validator.max
+            elif isinstance(validator, Regexp):
+                schema["pattern"] = validator.regex.pattern
+        if is_required(field):
+            schema.setdefault("minLength", 1)
+    else:
+        schema = {"type": "string"}
+
+    if field.label and field.label.text:
+        schema["title"] = field.label.text
+    notes = [str(field.description)] if field.description else []
+    for validator in field.validators:
+        # `requests.forms.required_when` marks its checks with the box they depend on.
+        checkbox = getattr(validator, "required_when", None)
+        if checkbox:
+            notes.append(f"Required when `{checkbox}` is true.")
+            schema["x-required-when"] = checkbox
+    if notes:
+        schema["description"] = " ".join(notes)
+    if not is_required(field):
+        schema = nullable(schema)
+    return schema
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """Optional fields also take `null` (read as "not given")."""
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
+    if isinstance(schema.get("type"), str):
+        schema = {**schema, "type": [schema["type"], "null"]}
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+    return schema
+
+
+def form_parameters(form_class: type[Form]) -> list[dict[str, Any]]:
+    """Query parameters from a form read from the URL (the staff queue's filters)."""
+    form = form_class(formdata=None, meta={"csrf": False})
+    parameters = []
+    for field in form:
+        schema = field_schema(field)
+        # In a query string "not given" is leaving the parameter out: no null.
+        if isinstance(schema.get("type"), list):
+            schema["type"] = next(t for t in schema["type"] if t != "null")
+        if "enum" in schema:
+            schema["enum"] = [v for v in schema["enum"] if v is not None]
+        description = schema.pop("description", "") or schema.get("title", "")
+        parameters.append(
+            {"name": field.name, "in": "query", "schema": schema, "description": description}
+        )
+    return parameters
+
+
+def form_schema(
+    form_class: type[Form], fields: tuple[str, ...] | None = None, *, description: str = ""
+) -> dict[str, Any]:
+    """An object schema from a form class: one property per field, `required` from validators.
+
+    Unknown keys are refused (`additionalProperties: false`) exactly as `validate_json` refuses
+    them. File fields travel in multipart forms only and are left out.
+    """
+    form = form_class(formdata=None, meta={"csrf": False})
+    names = fields if fields is not None else tuple(f.name for f in form)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for name in names:
+        field = form[name]
+        if isinstance(field, FileField | MultipleFileField) or name == "csrf_token":
+            continue
+        if isinstance(field, HiddenField) and name in ("form_token",):
+            continue
+        properties[name] = field_schema(field)
+        if is_required(field):
+            required.append(name)
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if required:
+        schema["required"] = required
+    if description:
+        schema["description"] = description
+    return schema
