@@ -4,7 +4,7 @@ the answers it gives, for `foia_portal.api.openapi`.
 Request bodies are generated from the WTForms forms that validate them
 (`foia_portal.api.form_schema`), and the FOIA.gov receiver's from its field table
 (`foia_portal.requests.foiagov.PORTAL_FIELDS`), so they cannot drift from the rules. The answers are
-described here; the schemathesis test (tests/test_api_openapi.py) checks every response against
+described here; the schemathesis test (tests/integration/test_api_openapi.py) checks every response against
 them.
 """
 

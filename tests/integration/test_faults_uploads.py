@@ -2,7 +2,7 @@
 keeps what was typed, and leaves no half-stored request and no stray file behind; staff closing
 a request with released records and FOIA.gov deliveries fail the same way.
 
-(tests/test_requests_intake.py covers an upload folder that cannot be created at all.)
+(tests/integration/test_requests_intake.py covers an upload folder that cannot be created at all.)
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ SMALL, LARGE = 3, 30
 @pytest.fixture
 def config_overrides():
     # What must not grow is the work of rendering a page: a page served from the page cache
-    # (tests/test_page_cache.py covers it) or queue figures cached a minute would hide it.
+    # (tests/integration/test_page_cache.py covers it) or queue figures cached a minute would hide it.
     return {"PAGE_CACHE_ENABLED": False, "CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
 
 

@@ -23,7 +23,6 @@ from tests.conftest import create_postgres_database, drop_postgres_database, upg
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 REQUESTERS = 200
 CLIENT_THREADS = 40

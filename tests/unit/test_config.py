@@ -7,6 +7,7 @@ import secrets
 import pytest
 
 from config import ProductionConfig, normalise_database_url
+from tests.helpers import PROJECT_DIR
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -67,9 +68,8 @@ def test_database_urls_are_normalised_to_psycopg_3(given, expected):
 def test_gunicorn_workers_freeze_what_they_built_before_serving():
     import gc
     import runpy
-    from pathlib import Path
 
-    settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    settings = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
     gc.unfreeze()
     try:
         settings["post_worker_init"](worker=None)

@@ -1,5 +1,5 @@
 """The per-address rate limit on sign-in over every account (RATELIMIT_LOGIN_ADDRESS), on top
-of the per address-and-account limit (RATELIMIT_LOGIN, tests/test_auth_password_reset.py) and the
+of the per address-and-account limit (RATELIMIT_LOGIN, tests/integration/test_auth_password_reset.py) and the
 per-account lockout."""
 
 import pytest

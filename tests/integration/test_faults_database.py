@@ -5,7 +5,7 @@ typed, and everything works again — without a restart — once the database re
 The app reaches PostgreSQL through a TCP proxy the test controls: closing the proxy cuts every
 pooled connection and refuses new ones, exactly like a database restart or a network partition.
 (SQLite is a file in the same process: it cannot become unreachable this way, so this module
-runs on PostgreSQL only; tests/test_public.py covers an unreachable SQLite path.)
+runs on PostgreSQL only; tests/integration/test_public.py covers an unreachable SQLite path.)
 """
 
 from __future__ import annotations

@@ -27,7 +27,6 @@ from foia_portal.extensions import db
 from tests.conftest import skip_or_fail, upgrade_database
 from tests.fixtures.staff import OFFICER_PASSWORD
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("FOIA_TEST_REDIS_URL_BRUTE", "redis://127.0.0.1:6379/11")
 

@@ -1,7 +1,7 @@
 """Secrets: production will not start with a public or guessable SECRET_KEY, and no secret,
 password, token or requester's personal data reaches the logs during a whole journey.
 
-The access log of a real server (gunicorn) is checked in tests/test_load_gunicorn.py, which runs
+The access log of a real server (gunicorn) is checked in tests/integration/test_load_gunicorn.py, which runs
 hundreds of submissions and status lookups through it; the redaction itself is
 foia_portal/platform/logging.py.
 """

@@ -3,12 +3,10 @@ use (requests with files and timelines, staff, audit entries, FAQ, emails) is mi
 revision at a time and back up, and afterwards every row is still there, the FAQ search still
 finds its articles, the status page still opens, and the append-only guard is back.
 
-(tests/test_migrations.py checks the schema against the models and an empty round trip.)
+(tests/integration/test_migrations.py checks the schema against the models and an empty round trip.)
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -21,9 +19,9 @@ from tests.conftest import (
     make_test_config,
     upgrade_database,
 )
-from tests.helpers import PDF_BYTES
+from tests.helpers import PDF_BYTES, PROJECT_DIR
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = PROJECT_DIR / "migrations"
 TABLES = ["requester", "foia_request", "attachment", "request_event", "hold_period",
           "staff_user", "api_token", "audit_entry", "faq", "faq_category", "outbox_message",
           "tracking_sequence"]  # fmt: skip

@@ -26,8 +26,8 @@ from foia_portal.requests.models import FoiaRequest
 from tests.conftest import make_test_config, upgrade_database
 from tests.fixtures.mail import OFFICE_EMAIL, SENDER
 from tests.fixtures.staff import login
+from tests.helpers import PROJECT_DIR
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 FILE_NAME = re.compile(r"^\d{8}T\d{12}Z-(?P<id>\d+|direct)-(?P<slug>[a-z0-9-]+)\.eml$")
 

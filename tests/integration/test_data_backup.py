@@ -25,7 +25,7 @@ from tests.conftest import (
     skip_or_fail,
     upgrade_database,
 )
-from tests.helpers import PDF_BYTES
+from tests.helpers import PDF_BYTES, PROJECT_DIR
 
 pytestmark = pytest.mark.postgres
 RELEASED = PDF_BYTES + b"% the released grant file\n"
@@ -51,7 +51,7 @@ def newest_revision() -> str:
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
+    config.set_main_option("script_location", str(PROJECT_DIR / "migrations"))
     return ScriptDirectory.from_config(config).get_current_head()
 
 

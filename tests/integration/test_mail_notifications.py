@@ -1,14 +1,13 @@
 """The emails about a new request: what they say, checked against golden files, and who gets them.
 
 Regenerate the golden files after a deliberate wording change with
-`FOIA_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_mail_notifications.py` and review the diff.
+`FOIA_UPDATE_GOLDEN=1 .venv/bin/pytest tests/integration/test_mail_notifications.py` and review the diff.
 """
 
 from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,8 +18,9 @@ from foia_portal.mail.models import OutboxMessage
 from foia_portal.requests import notifications
 from foia_portal.requests.status_links import revoke_status_links, status_url
 from tests.fixtures.mail import OFFICE_EMAIL
+from tests.helpers import PROJECT_DIR
 
-GOLDEN = Path(__file__).parent / "golden" / "email"
+GOLDEN = PROJECT_DIR / "tests" / "golden" / "email"
 UPDATE_GOLDEN = os.environ.get("FOIA_UPDATE_GOLDEN") == "1"
 # Friday 20 November 2026, 10:00 Eastern: received that day; Thanksgiving (26 November) skipped.
 SUBMITTED_AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)

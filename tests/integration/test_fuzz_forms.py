@@ -2,7 +2,7 @@
 500 — and every refusal names the field at fault (HTML: an error summary whose every link points
 to a field on the page, and the message at that field; JSON: `{"errors": {field: [messages]}}`).
 
-The OpenAPI document is fuzzed with schemathesis in tests/test_api_openapi.py
+The OpenAPI document is fuzzed with schemathesis in tests/integration/test_api_openapi.py
 (`test_the_api_answers_as_its_document_says`, positive and negative modes over every
 operation); not repeated here.
 """

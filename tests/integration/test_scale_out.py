@@ -41,9 +41,8 @@ from tests.conftest import (
 )
 from tests.fixtures.mail import OFFICE_EMAIL, SENDER, SmtpServer, free_port
 from tests.fixtures.servers import APP
-from tests.helpers import PDF_BYTES
+from tests.helpers import PDF_BYTES, PROJECT_DIR
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("FOIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SUBMISSION_LIMIT = 8  # per hour, for the whole site

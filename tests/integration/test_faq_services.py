@@ -116,7 +116,7 @@ def test_suggestions_shown_are_recorded_once_and_count_as_filed_by_their_form_to
     db.session.commit()
     assert services.suggestion_stats().forms_shown == 2
 
-    from tests.test_faq_api import file_request
+    from tests.integration.test_faq_api import file_request
 
     assert services.suggestion_stats().filed_anyway == 0
     file_request(token)  # nothing links them: the request carries the form's token

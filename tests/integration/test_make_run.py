@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import PROJECT_DIR
+
+ROOT = PROJECT_DIR
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
