@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +39,7 @@ from foia_portal.core.workflow import (
 )
 from foia_portal.extensions import db
 from foia_portal.platform.types import utcnow
+from foia_portal.reports import closures
 from foia_portal.requests.clock import refresh_due_date
 from foia_portal.requests.models import FoiaRequest, HoldPeriod, RequestEvent
 from foia_portal.requests.services import StoredFiles, record_event, store_attachment
@@ -192,26 +193,26 @@ def _choice(values: dict[str, Any], name: str, choices: tuple[str, ...], label: 
 
 
 def median_processing_days(track: str) -> int | None:
-    """Median business days from receipt to closure (days on hold excluded) on this track."""
-    rows = db.session.execute(
-        sa.select(
-            FoiaRequest.received_date, FoiaRequest.closed_date, FoiaRequest.paused_business_days
-        )
-        .where(
-            FoiaRequest.track == track,
-            FoiaRequest.status == Status.CLOSED,
-            FoiaRequest.closed_date.is_not(None),
-            FoiaRequest.is_test.is_(False),
-        )
+    """Median business days from receipt to closure (days on hold excluded) on this track.
+
+    Counted by the annual report's own rule (`reports.closures`), over the latest closures.
+    """
+    latest = (
+        sa.select(FoiaRequest.id)
+        .where(FoiaRequest.track == track, closures.IS_CLOSED, closures.COUNTED,
+               FoiaRequest.closed_date.is_not(None))
         .order_by(FoiaRequest.closed_date.desc())
         .limit(MEDIAN_SAMPLE)
-    ).all()
-    if len(rows) < MEDIAN_MINIMUM:
-        return None
+    )  # fmt: skip
+    today = deadlines.today_eastern()
     used = [
-        max(0, deadlines.business_days_between(received, closed) - (paused or 0))
-        for received, closed, paused in rows
+        closure.business_days
+        for closure in closures.closures(
+            today - timedelta(days=365), today, [[FoiaRequest.id.in_(latest)]]
+        )
     ]
+    if len(used) < MEDIAN_MINIMUM:
+        return None
     return round(statistics.median(used))
 
 
