@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from foia_portal.core.content_version import FAQ, content_version
 from foia_portal.core.page_cache import cached_page
-from foia_portal.extensions import csrf, db
+from foia_portal.extensions import csrf, db, search_cache
 from foia_portal.faq import services
 from foia_portal.faq.forms import FaqVoteForm
 from foia_portal.faq.search import search_faqs
@@ -53,7 +53,9 @@ def search():
     query = request.args.get("q", "")
     page = page_number(request.args.get("page"))
     return cached_page(
-        ("faq-search", query, page, content_version(FAQ)), lambda: render_search(query, page)
+        ("faq-search", query, page, content_version(FAQ)),
+        lambda: render_search(query, page),
+        store=search_cache,
     )
 
 
