@@ -46,12 +46,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from foia_portal import models  # noqa: F401  (every table known to Alembic)
     from foia_portal.auth.session import init_login_manager
-    from foia_portal.extensions import cache, csrf, db, limiter, mail, migrate
+    from foia_portal.extensions import cache, csrf, db, limiter, mail, migrate, search_cache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     mail.init_app(app)
     cache.init_app(app)
+    search_cache.init_app(app, config={"CACHE_THRESHOLD": app.config["CACHE_SEARCH_THRESHOLD"]})
     csrf.init_app(app)
     limiter.init_app(app)
     init_login_manager(app)

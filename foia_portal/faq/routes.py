@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from foia_portal.extensions import csrf, db, limiter
+from foia_portal.extensions import csrf, db, limiter, search_cache
 from foia_portal.faq import services
 from foia_portal.faq.answers import meta_description
 from foia_portal.faq.forms import FaqFeedbackForm, FaqVoteForm
@@ -55,7 +55,9 @@ def search():
     query = request.args.get("q", "")
     page = page_number(request.args.get("page"))
     return cached_page(
-        ("faq-search", query, page, content_version(FAQ)), lambda: render_search(query, page)
+        ("faq-search", query, page, content_version(FAQ)),
+        lambda: render_search(query, page),
+        store=search_cache,
     )
 
 

@@ -202,6 +202,23 @@ def test_a_revoked_link_stops_working_even_when_its_page_was_cached(client, make
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize("config_overrides", [{"CACHE_THRESHOLD": 4, "CACHE_SEARCH_THRESHOLD": 2}])
+def test_a_run_of_new_searches_leaves_the_other_pages_cached(client, small_faq):
+    from foia_portal.extensions import db
+
+    article = "/faq/how-do-i-appeal-a-decision"
+    assert client.get(article).status_code == 200
+    for number in range(10):  # more queries than either cache holds, each asked once
+        assert client.get(f"/faq/search?q=appeal+{number}").status_code == 200
+    db.session.remove()
+    with counted_statements() as statements:
+        assert client.get(article).status_code == 200
+    assert len(statements) == 1  # only the version read: the article was not pushed out
+    first, second, statements = get_twice(client, "/faq/search?q=fees")
+    assert second.get_data() == first.get_data()
+    assert len(statements) == 1  # search pages are cached too, in a cache of their own
+
+
 def test_the_cache_can_be_turned_off(app, client, small_faq):
     app.config["PAGE_CACHE_ENABLED"] = False
     _, second, statements = get_twice(client, "/faq/how-do-i-appeal-a-decision")
