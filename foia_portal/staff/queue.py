@@ -373,8 +373,6 @@ def table_page(filters: QueueFilters) -> QueuePage:
     today = filters.today
     found = db.session.execute(page_query(filters, *_cursor(filters), table=True)).all()
     rows = []
-    # Business days left, counted once per due date: rows in due-date order share them.
-    days_left: dict[date, int] = {}
     # Unpacked in TABLE_COLUMNS' order: a Row's attributes are looked up by name, each costing
     # more than the whole tuple unpacking.
     for (
@@ -391,8 +389,6 @@ def table_page(filters: QueueFilters) -> QueuePage:
         assignee_email,
     ) in found:
         running = status in CLOCK_RUNNING
-        if running and due_date not in days_left:
-            days_left[due_date] = deadlines.business_days_left(due_date, today)
         rows.append(
             TableRow(
                 request_id,
@@ -405,7 +401,7 @@ def table_page(filters: QueueFilters) -> QueuePage:
                 email,
                 assignee_name,
                 assignee_email,
-                days_left[due_date] if running else None,
+                deadlines.business_days_left(due_date, today) if running else None,
                 running and due_date < today,
             )
         )
