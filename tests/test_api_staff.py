@@ -186,6 +186,12 @@ def test_reopening_is_for_administrators_only(client, officer_headers, admin_hea
     [
         ({}, "action"),
         ({"action": "teleport"}, "action"),
+        ({"action": {}}, "action"),
+        ({"action": []}, "action"),
+        ({"action": ["note"]}, "action"),
+        ({"action": 1}, "action"),
+        ({"action": True}, "action"),
+        ({"action": None}, "action"),
         ({"action": "acknowledge"}, "track"),
         ({"action": "acknowledge", "track": "fastest"}, "track"),
         ({"action": "note"}, "text"),

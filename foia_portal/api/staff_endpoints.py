@@ -175,8 +175,10 @@ def staff_action(tracking_number: str):
     if not isinstance(payload, dict):
         validation_error({"_body": ["The body must be a JSON object."]})
     action = payload.get("action")
-    if action not in ACTION_FORMS:
-        validation_error({"action": [f"Choose one of: {', '.join(ACTION_FORMS)}."]})
+    # Any JSON value may arrive here: only a string can name an action (a dict is not hashable).
+    if not isinstance(action, str) or action not in ACTION_FORMS:
+        kind = "" if action is None or isinstance(action, str) else "Must be a string. "
+        validation_error({"action": [f"{kind}Choose one of: {', '.join(ACTION_FORMS)}."]})
     # The status machine answers first: an action the request's status (or the role) does not
     # allow is 409 (or 403) whatever its payload, as the contract says.
     try:
