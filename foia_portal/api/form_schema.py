@@ -25,6 +25,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
+from foia_portal.platform.text import strip_text
+
 
 def choice_values(field: SelectField) -> list[str]:
     """The values a choice field accepts (its labels are for people), empty value left out."""
@@ -79,23 +81,12 @@ def field_schema(field: Field) -> dict[str, Any]:
     elif isinstance(field, DecimalField):
         number = {"type": "number", **number_range(field)}
         # In JSON a decimal is a number or a numeric string ("12.50"): both reach the same field.
-        schema = {"anyOf": [number, {"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$"}]}
+        pattern = getattr(field, "text_pattern", r"^\s*-?[0-9]+(\.[0-9]+)?\s*$")
+        schema = {"anyOf": [number, {"type": "string", "pattern": pattern}]}
     elif isinstance(field, IntegerField):
         schema = {"type": "integer", **number_range(field)}
     elif isinstance(field, StringField):  # TextAreaField, EmailField, TelField
-        schema = {"type": "string"}
-        if field.type == "EmailField":
-            schema["format"] = "email"
-        for validator in field.validators:
-            if isinstance(validator, Length):
-                if validator.min is not None and validator.min > 0:
-                    schema["minLength"] = validator.min
-                if validator.max is not None and validator.max >= 0:
-                    schema["maxLength"] = validator.max
-            elif isinstance(validator, Regexp):
-                schema["pattern"] = validator.regex.pattern
-        if is_required(field):
-            schema.setdefault("minLength", 1)
+        schema = text_schema(field)
     else:
         schema = {"type": "string"}
 
@@ -108,11 +99,81 @@ def field_schema(field: Field) -> dict[str, Any]:
         if checkbox:
             notes.append(f"Required when `{checkbox}` is true.")
             schema["x-required-when"] = checkbox
+    for validator in field.validators:
+        # A validator may state its own rule in JSON Schema (e.g. `faq.forms.each_faq_slug`).
+        extra = getattr(validator, "json_schema", None)
+        if extra:
+            schema = merged(schema, extra)
     if notes:
         schema["description"] = " ".join(notes)
     if not is_required(field):
         schema = nullable(schema)
     return schema
+
+
+def merged(schema: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`extra`'s keywords added to `schema` (one level down for `items`)."""
+    result = {**schema}
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = {**result[key], **value}
+        else:
+            result[key] = value
+    return result
+
+
+def text_schema(field: StringField) -> dict[str, Any]:
+    """A text field: lengths, and one `pattern` for what its validators refuse.
+
+    Surrounding whitespace is trimmed (`strip_text`) before the checks, so a required field needs
+    one visible character, and refused control characters at either end are trimmed away rather
+    than refused. (Lengths stay counted as sent: trimmed spaces are the one thing JSON Schema's
+    `maxLength` cannot see.)
+    """
+    schema: dict[str, Any] = {"type": "string"}
+    if field.type == "EmailField":
+        schema["format"] = "email"
+    minimum = 0
+    pattern = None
+    forbidden = ""
+    for validator in field.validators:
+        if isinstance(validator, Length):
+            if validator.min is not None and validator.min > 0:
+                minimum = validator.min
+                schema["minLength"] = validator.min
+            if validator.max is not None and validator.max >= 0:
+                schema["maxLength"] = validator.max
+        elif isinstance(validator, Regexp):
+            pattern = validator.regex.pattern
+        forbidden_in = getattr(validator, "forbidden_characters", None)
+        if forbidden_in:
+            forbidden = forbidden_in(field)
+    visible = is_required(field) and any(isinstance(v, DataRequired) for v in field.validators)
+    if is_required(field):
+        schema.setdefault("minLength", 1)
+    if pattern is None:
+        pattern = text_pattern(forbidden, trimmed=strip_text in field.filters, visible=visible,
+                               minimum=minimum)  # fmt: skip
+    if pattern:
+        schema["pattern"] = pattern
+    return schema
+
+
+def text_pattern(forbidden: str, *, trimmed: bool, visible: bool, minimum: int) -> str | None:
+    """The regex for text without `forbidden` characters inside, and a visible character if
+    `visible` (DataRequired refuses blanks); `minimum` counts after trimming."""
+    allowed = f"[^{forbidden}]" if forbidden else r"[\s\S]"
+    shown = f"[^\\s{forbidden}]"
+    if not trimmed:
+        if visible:
+            return f"^{allowed}*{shown}{allowed}*$"
+        return f"^{allowed}*$" if forbidden else None
+    if minimum >= 2:
+        return f"^\\s*{shown}{allowed}{{{minimum - 2},}}{shown}\\s*$"
+    if visible or minimum == 1:
+        return f"^\\s*{shown}(?:{allowed}*{shown})?\\s*$"
+    # Optional: blank (any whitespace, read as "not given") or text without forbidden characters.
+    return f"^\\s*(?:{shown}(?:{allowed}*{shown})?)?\\s*$" if forbidden else None
 
 
 def nullable(schema: dict[str, Any]) -> dict[str, Any]:
