@@ -108,11 +108,18 @@ def test_the_request_body_schema_is_the_request_forms_rules(client):
     assert set(schema["required"]) == {
         "first_name", "last_name", "email", "description", "fee_category",
     }  # fmt: skip
-    description = schema["properties"]["description"]
-    assert (description["minLength"], description["maxLength"]) == (
-        DESCRIPTION_MIN,
-        DESCRIPTION_MAX,
-    )
+    # Lengths count after trimming, so the pattern states them (minLength would count spaces).
+    description = re.compile(schema["properties"]["description"]["pattern"])
+    assert description.search("x" * DESCRIPTION_MIN)
+    assert description.search("x" * DESCRIPTION_MAX)
+    assert description.search("  " + "x" * DESCRIPTION_MAX + "\n ")
+    assert not description.search("   " + "x" * (DESCRIPTION_MIN - 1) + "   ")
+    assert not description.search("x" * (DESCRIPTION_MAX + 1))
+    assert not description.search("x" * DESCRIPTION_MIN + "\x07" + "x")
+    assert description.search("line one\nline two\tand more")
+    first_name = re.compile(schema["properties"]["first_name"]["pattern"])
+    assert first_name.search(" Ada ") and not first_name.search("\r")
+    assert not first_name.search("A\nda") and not first_name.search("   ")
     assert schema["properties"]["fee_category"]["enum"] == [c.value for c in FeeCategory]
     assert schema["properties"]["fee_waiver_reason"]["x-required-when"] == "fee_waiver"
     assert schema["properties"]["expedited_reason"]["x-required-when"] == "expedited"

@@ -123,57 +123,83 @@ def merged(schema: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def text_schema(field: StringField) -> dict[str, Any]:
-    """A text field: lengths, and one `pattern` for what its validators refuse.
+    """A text field: its lengths, and one `pattern` for what its validators refuse.
 
-    Surrounding whitespace is trimmed (`strip_text`) before the checks, so a required field needs
-    one visible character, and refused control characters at either end are trimmed away rather
-    than refused. (Lengths stay counted as sent: trimmed spaces are the one thing JSON Schema's
-    `maxLength` cannot see.)
+    Surrounding whitespace is trimmed (`strip_text`) before the checks, so for such a field the
+    lengths count what is left (the pattern says so; `minLength`/`maxLength` would count the
+    spaces too), a required field needs one visible character, and refused control characters
+    at either end are trimmed away rather than refused.
     """
     schema: dict[str, Any] = {"type": "string"}
     if field.type == "EmailField":
         schema["format"] = "email"
-    minimum = 0
-    pattern = None
+    minimum, maximum = 0, None
+    regexp = None
     forbidden = ""
     for validator in field.validators:
         if isinstance(validator, Length):
             if validator.min is not None and validator.min > 0:
                 minimum = validator.min
-                schema["minLength"] = validator.min
             if validator.max is not None and validator.max >= 0:
-                schema["maxLength"] = validator.max
+                maximum = validator.max
         elif isinstance(validator, Regexp):
-            pattern = validator.regex.pattern
+            regexp = validator.regex.pattern
         forbidden_in = getattr(validator, "forbidden_characters", None)
         if forbidden_in:
             forbidden = forbidden_in(field)
-    visible = is_required(field) and any(isinstance(v, DataRequired) for v in field.validators)
-    if is_required(field):
-        schema.setdefault("minLength", 1)
-    if pattern is None:
-        pattern = text_pattern(forbidden, trimmed=strip_text in field.filters, visible=visible,
-                               minimum=minimum)  # fmt: skip
-    if pattern:
-        schema["pattern"] = pattern
+    visible = any(isinstance(v, DataRequired) for v in field.validators)
+    trimmed = strip_text in field.filters
+    if regexp is not None or not (trimmed or forbidden or visible):
+        if max(minimum, int(is_required(field))):
+            schema["minLength"] = max(minimum, int(is_required(field)))
+        if maximum is not None:
+            schema["maxLength"] = maximum
+        if regexp is not None:
+            schema["pattern"] = regexp
+            if trimmed and regexp.startswith("^") and regexp.endswith("$"):
+                schema["pattern"] = f"^\\s*(?:{regexp[1:-1]})\\s*$"  # checked once trimmed
+        return schema
+    schema["pattern"] = text_pattern(forbidden, trimmed, visible, minimum, maximum)
+    meaning = []
+    if minimum or maximum is not None:
+        meaning.append(
+            f"{minimum:,} to {maximum:,} characters"
+            if minimum and maximum is not None
+            else f"at least {minimum:,} characters"
+            if minimum
+            else f"at most {maximum:,} characters"  # fmt: skip
+        )
+    if forbidden:
+        meaning.append("no control characters" + (" or line breaks" if "\\n" in forbidden else ""))
+    if visible:
+        meaning.append("not blank")
+    if trimmed:
+        meaning.append("spaces around it are trimmed first")
+    schema["x-pattern-meaning"] = "; ".join(meaning)
+    if not trimmed:
+        if minimum:
+            schema["minLength"] = minimum
+        if maximum is not None:
+            schema["maxLength"] = maximum
     return schema
 
 
-def text_pattern(forbidden: str, *, trimmed: bool, visible: bool, minimum: int) -> str | None:
-    """The regex for text without `forbidden` characters inside, and a visible character if
-    `visible` (DataRequired refuses blanks); `minimum` counts after trimming."""
+def text_pattern(forbidden: str, trimmed: bool, visible: bool, minimum: int, maximum) -> str:
+    """The regex for text without `forbidden` characters, not blank if `visible`, and (when it is
+    `trimmed`) between `minimum` and `maximum` characters once surrounding whitespace is gone."""
     allowed = f"[^{forbidden}]" if forbidden else r"[\s\S]"
     shown = f"[^\\s{forbidden}]"
     if not trimmed:
-        if visible:
-            return f"^{allowed}*{shown}{allowed}*$"
-        return f"^{allowed}*$" if forbidden else None
-    if minimum >= 2:
-        return f"^\\s*{shown}{allowed}{{{minimum - 2},}}{shown}\\s*$"
-    if visible or minimum == 1:
-        return f"^\\s*{shown}(?:{allowed}*{shown})?\\s*$"
-    # Optional: blank (any whitespace, read as "not given") or text without forbidden characters.
-    return f"^\\s*(?:{shown}(?:{allowed}*{shown})?)?\\s*$" if forbidden else None
+        return f"^{allowed}*{shown}{allowed}*$" if visible else f"^{allowed}*$"
+    # What is left after trimming: one visible character, or two with `inner` between them.
+    low = max(minimum - 2, 0)
+    inner = f"{allowed}{{{low},{maximum - 2}}}" if maximum is not None else f"{allowed}{{{low},}}"
+    one = f"{shown}|" if minimum <= 1 and (maximum is None or maximum >= 1) else ""
+    text = f"(?:{one}{shown}{inner}{shown})" if maximum is None or maximum >= 2 else f"(?:{shown})"
+    if visible or minimum:
+        return f"^\\s*{text}\\s*$"
+    # Optional: blank (read as "not given") or such text.
+    return f"^\\s*{text}?\\s*$"
 
 
 def nullable(schema: dict[str, Any]) -> dict[str, Any]:

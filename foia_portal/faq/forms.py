@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     Form,
     HiddenField,
+    IntegerField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -16,6 +17,7 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     StopValidation,
@@ -171,6 +173,24 @@ class FaqFeedbackForm(Form):
     website = StringField("Leave this field empty")
 
 
+MAX_SUGGESTIONS = 10
+
+
+def each_faq_slug(form, field) -> None:
+    if len(field.data or []) > MAX_SUGGESTIONS:
+        raise ValidationError(f"Report at most {MAX_SUGGESTIONS} suggestions at a time.")
+    for slug in field.data or []:
+        if len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
+            raise ValidationError("Each suggestion must be an FAQ slug.")
+
+
+# The same rule for the OpenAPI document (foia_portal/api/form_schema.py reads it).
+each_faq_slug.json_schema = {
+    "maxItems": MAX_SUGGESTIONS,
+    "items": {"pattern": SLUG_PATTERN.pattern, "maxLength": SLUG_MAX},
+}
+
+
 class SuggestionsShownForm(Form):
     """What the request form's script reports after showing FAQ suggestions."""
 
@@ -178,11 +198,17 @@ class SuggestionsShownForm(Form):
         validators=[DataRequired("Give the form token."), Length(min=16, max=64)]
     )
     query = StringField(validators=[Optional(), Length(max=10_000)])
-    faq_slugs = SelectMultipleField(validate_choice=False)
+    faq_slugs = SelectMultipleField(validate_choice=False, validators=[each_faq_slug])
 
-    def validate_faq_slugs(self, field) -> None:
-        if len(field.data or []) > 10:
-            raise ValidationError("Report at most 10 suggestions at a time.")
-        for slug in field.data or []:
-            if len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
-                raise ValidationError("Each suggestion must be an FAQ slug.")
+
+MAX_PER_PAGE = 50  # faq.search.search_faqs gives no more
+
+
+class FaqSearchQuery(Form):
+    """`GET /api/v1/faq`'s query parameters; the OpenAPI document lists them from this form."""
+
+    q = StringField("The words to search for; empty gives no results")
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1)])
+    per_page = IntegerField(
+        "Results per page", validators=[Optional(), NumberRange(min=1, max=MAX_PER_PAGE)]
+    )

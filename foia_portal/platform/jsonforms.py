@@ -24,6 +24,8 @@ def json_type_error(field: Field, value: Any) -> str | None:
     if isinstance(field, SelectMultipleField):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return "Must be a list of strings."
+        if len(set(value)) != len(value):
+            return "Give each value once."
         return None
     return None if isinstance(value, str) else "Must be a string."
 

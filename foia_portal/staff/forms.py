@@ -27,6 +27,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 from wtforms.widgets import HiddenInput
@@ -348,6 +349,12 @@ QUEUE_SORT_CHOICES = choices(
 )
 
 
+# A page link's shape (staff.queue.encode_cursor): "<date>_<id>", or a tracking number when
+# sorted by tracking number. A well-formed link that leads nowhere is for `queue.parse_filters`.
+CURSOR_PATTERN = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]+|[A-Z]{2,10}-\d{4}-\d{6,})$"
+CURSOR_MESSAGE = "This page link is not valid any more; start from the first page."
+
+
 class QueueFilterForm(Form):
     """The queue's filters, read from the URL (GET: bookmarkable, no CSRF, nothing changes)."""
 
@@ -389,8 +396,14 @@ class QueueFilterForm(Form):
         default="due_date",
         validators=[Optional()],
     )
-    after = StringField(validators=[Optional(), Length(max=100)])
-    before = StringField(validators=[Optional(), Length(max=100)])
+    after = StringField(
+        description="`next_cursor` of the page before, for the same `sort`.",
+        validators=[Optional(), Length(max=100), Regexp(CURSOR_PATTERN, message=CURSOR_MESSAGE)],
+    )
+    before = StringField(
+        description="`previous_cursor` of the page after, for the same `sort`.",
+        validators=[Optional(), Length(max=100), Regexp(CURSOR_PATTERN, message=CURSOR_MESSAGE)],
+    )
     per_page = IntegerField(
         "Per page",
         validators=[Optional(), NumberRange(min=1, max=500, message="Enter 1 to 500.")],
