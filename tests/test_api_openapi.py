@@ -71,13 +71,26 @@ class SampleForm(Form):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("name", {"type": "string", "maxLength": 12, "minLength": 1}),
+        (
+            "name",
+            {"type": "string", "maxLength": 12, "minLength": 1, "pattern": r"^[\s\S]*[^\s][\s\S]*$"},
+        ),
         ("note", {"type": ["string", "null"], "minLength": 3, "maxLength": 40}),
         ("email", {"type": "string", "format": "email", "minLength": 1}),
         ("choice", {"type": "string", "enum": ["a", "b"]}),
         ("flag", {"type": ["boolean", "null"]}),
-        ("count", {"type": ["integer", "null"], "minimum": 1, "maximum": 9}),
-        ("day", {"type": ["string", "null"], "format": "date"}),
+        # "" is "not given" to a date, a number or a choice, as null is.
+        (
+            "count",
+            {
+                "anyOf": [
+                    {"type": "integer", "minimum": 1, "maximum": 9},
+                    {"const": ""},
+                    {"type": "null"},
+                ]
+            },
+        ),
+        ("day", {"anyOf": [{"type": "string", "format": "date"}, {"const": ""}, {"type": "null"}]}),
         ("tags", {"type": ["array", "null"], "items": {"type": "string", "enum": ["x", "y"]}}),
     ],
 )
@@ -89,7 +102,8 @@ def test_each_field_type_becomes_its_json_schema(name, expected):
 
 def test_a_decimal_field_takes_a_number_or_a_numeric_string():
     schema = field_schema(SampleForm()["amount"])
-    number, text, null = schema["anyOf"]
+    number, text, blank, null = schema["anyOf"]
+    assert blank == {"const": ""}
     assert number == {"type": "number", "minimum": 0, "maximum": 100}
     assert text["type"] == "string" and re.match(text["pattern"], "12.50")
     assert null == {"type": "null"}

@@ -107,7 +107,7 @@ def field_schema(field: Field) -> dict[str, Any]:
     if notes:
         schema["description"] = " ".join(notes)
     if not is_required(field):
-        schema = nullable(schema)
+        schema = nullable(schema, blank_is_not_given(field))
     return schema
 
 
@@ -177,8 +177,8 @@ def text_schema(field: StringField) -> dict[str, Any]:
         meaning.append("spaces around it are trimmed first")
     schema["x-pattern-meaning"] = "; ".join(meaning)
     if not trimmed:
-        if minimum:
-            schema["minLength"] = minimum
+        if max(minimum, int(visible)):
+            schema["minLength"] = max(minimum, int(visible))
         if maximum is not None:
             schema["maxLength"] = maximum
     return schema
@@ -202,8 +202,23 @@ def text_pattern(forbidden: str, trimmed: bool, visible: bool, minimum: int, max
     return f"^\\s*{text}?\\s*$"
 
 
-def nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """Optional fields also take `null` (read as "not given")."""
+def blank_is_not_given(field: Field) -> bool:
+    """Whether an optional field reads "" as "not given" (dates, numbers and choices do; a
+    checkbox or a list wants its own type)."""
+    if isinstance(field, BooleanField | SelectMultipleField):
+        return False
+    return isinstance(field, DateField | DecimalField | IntegerField | SelectField)
+
+
+def nullable(schema: dict[str, Any], blank: bool = False) -> dict[str, Any]:
+    """Optional fields also take `null` (read as "not given"), and `""` too when `blank`."""
+    if blank and "enum" in schema:
+        schema = {**schema, "enum": [*schema["enum"], ""]}
+    elif blank:
+        annotations = {k: v for k, v in schema.items() if k in ("title", "description")}
+        value = {k: v for k, v in schema.items() if k not in annotations}
+        alternatives = value.get("anyOf", [value])
+        schema = {**annotations, "anyOf": [*alternatives, {"const": ""}]}
     if "anyOf" in schema:
         return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
     if isinstance(schema.get("type"), str):
@@ -222,6 +237,8 @@ def form_parameters(form_class: type[Form]) -> list[dict[str, Any]]:
         # In a query string "not given" is leaving the parameter out: no null.
         if isinstance(schema.get("type"), list):
             schema["type"] = next(t for t in schema["type"] if t != "null")
+        if "anyOf" in schema:
+            schema["anyOf"] = [s for s in schema["anyOf"] if s != {"type": "null"}]
         if "enum" in schema:
             schema["enum"] = [v for v in schema["enum"] if v is not None]
         description = schema.pop("description", "") or schema.get("title", "")
