@@ -73,7 +73,12 @@ class SampleForm(Form):
     [
         (
             "name",
-            {"type": "string", "maxLength": 12, "minLength": 1, "pattern": r"^[\s\S]*[^\s][\s\S]*$"},
+            {
+                "type": "string",
+                "maxLength": 12,
+                "minLength": 1,
+                "pattern": r"^[\s\S]*[^\s][\s\S]*$",
+            },
         ),
         ("note", {"type": ["string", "null"], "minLength": 3, "maxLength": 40}),
         ("email", {"type": "string", "format": "email", "minLength": 1}),

@@ -6,6 +6,7 @@ form, so the document cannot drift from the rules.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from wtforms import (
@@ -157,7 +158,15 @@ def text_schema(field: StringField) -> dict[str, Any]:
         if regexp is not None:
             schema["pattern"] = regexp
             if trimmed and regexp.startswith("^") and regexp.endswith("$"):
-                schema["pattern"] = f"^\\s*(?:{regexp[1:-1]})\\s*$"  # checked once trimmed
+                # Checked once trimmed; a single character class also takes the maximum length
+                # (`maxLength` would count the trimmed spaces).
+                core = regexp[1:-1]
+                if maximum is not None and re.fullmatch(r"\[(?:[^\]\\]|\\.)*\]\*", core):
+                    core = f"{core[:-1]}{{0,{maximum}}}"
+                    schema.pop("maxLength", None)
+                schema["pattern"] = f"^\\s*(?:{core})\\s*$"
+            elif not is_required(field) and regexp.startswith("^") and regexp.endswith("$"):
+                schema["pattern"] = f"^(?:{regexp[1:-1]})?$"  # empty is "not given"
         return schema
     schema["pattern"] = text_pattern(forbidden, trimmed, visible, minimum, maximum)
     meaning = []
@@ -248,6 +257,24 @@ def form_parameters(form_class: type[Form]) -> list[dict[str, Any]]:
     return parameters
 
 
+def conditional_rules(field: Field) -> list[dict[str, Any]]:
+    """`requests.forms.required_when` and `true_when` as JSON Schema: if the box is ticked
+    (true), this field must be given (not blank) or be true."""
+    rules = []
+    for validator in field.validators:
+        for marker, rule in (
+            ("required_when", {"type": "string", "pattern": r"\S"}),
+            ("true_when", {"const": True}),
+        ):
+            checkbox = getattr(validator, marker, None)
+            if checkbox:
+                rules.append({
+                    "if": {"properties": {checkbox: {"const": True}}, "required": [checkbox]},
+                    "then": {"properties": {field.name: rule}, "required": [field.name]},
+                })  # fmt: skip
+    return rules
+
+
 def form_schema(
     form_class: type[Form], fields: tuple[str, ...] | None = None, *, description: str = ""
 ) -> dict[str, Any]:
@@ -276,6 +303,9 @@ def form_schema(
     }
     if required:
         schema["required"] = required
+    conditions = [condition for name in properties for condition in conditional_rules(form[name])]
+    if conditions:
+        schema["allOf"] = conditions
     if description:
         schema["description"] = description
     return schema

@@ -344,8 +344,8 @@ def portal_request_schema(fields) -> dict[str, Any]:
     kinds = {
         # Numbers are taken as text (a ZIP code sent as 20530).
         "string": {"type": ["string", "number", "null"]},
-        "integer": {"anyOf": [request_id, {**digits, "description": "Digits, read as a number "
-                                           "in the same range."}]},
+        "integer": {"anyOf": [request_id, {**text(foiagov.ID_TEXT),
+                                           "description": "Digits, read as a number."}]},
         "yes_no": {"anyOf": [{"type": "boolean"}, {"type": "null"}, {"const": ""},
                              text(foiagov.YES_NO_TEXT)]},
         "boolean": {"anyOf": [{"type": "boolean"}, {"type": "null"}, {"enum": [0, 1]},

@@ -189,6 +189,8 @@ def read_string(value: Any) -> str | None:
 # What each kind of field takes, as regexes the OpenAPI document states too
 # (api.openapi_schemas.portal_request_schema): one rule for both.
 DIGITS_TEXT = r"\s*[0-9]+\s*"
+# A request_id as text: 1 and up, at most 18 digits (a BigInteger holds them all).
+ID_TEXT = r"\s*0*[1-9][0-9]{0,17}\s*"
 YES_NO_TEXT = r"\s*(?:[Yy][Ee][Ss]|[Nn][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\s*"
 BOOLEAN_TEXT = r"\s*(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy][Ee][Ss]|[Nn][Oo]|1|0)\s*"
 # Base64, which may be wrapped in lines: whitespace anywhere is not data.
@@ -203,7 +205,7 @@ VISIBLE_TEXT = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 def read_integer(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and re.fullmatch(DIGITS_TEXT, value):
+    if isinstance(value, str) and re.fullmatch(ID_TEXT, value):
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)

@@ -123,6 +123,17 @@ def required_when(checkbox: str, message: str):
     return check
 
 
+def true_when(checkbox: str, message: str):
+    """A certification box that must be ticked when `checkbox` is."""
+
+    def check(form, field):
+        if form[checkbox].data and not field.data:
+            raise ValidationError(message)
+
+    check.true_when = checkbox  # read by the OpenAPI generator (foia_portal/api/form_schema.py)
+    return check
+
+
 TEXT = [strip_text]
 
 
@@ -284,7 +295,8 @@ class FoiaRequestForm(FlaskForm):
         ],
     )
     expedited_certified = BooleanField(
-        "I certify that my statement of compelling need is true and correct to the best of my knowledge and belief."
+        "I certify that my statement of compelling need is true and correct to the best of my knowledge and belief.",
+        validators=[true_when("expedited", "Tick the box to certify that your statement is true.")],
     )
 
     delivery_format = ChoiceRadioField(
@@ -302,10 +314,6 @@ class FoiaRequestForm(FlaskForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date cannot be before the start date.")
-
-    def validate_expedited_certified(self, field):
-        if self.expedited.data and not field.data:
-            raise ValidationError("Tick the box to certify that your statement is true.")
 
     def request_fields(self) -> dict[str, Any]:
         """The validated values, keyed by the contract's field names."""
