@@ -19,6 +19,7 @@ import os
 import threading
 
 import pytest
+import requests
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, from_schema
@@ -111,18 +112,32 @@ def refused_by_a_rule_beyond_json_schema(recorder, case_id: str) -> bool:
     response = recorder.find_response(case_id=case_id)
     if response is None or response.status_code != 422:
         return False
+    content = response.content
+    sent = recorder.interactions[case_id].request
+    if sent.method == "HEAD":
+        # No body to read the messages from: ask the same as GET.
+        headers = {name: values[0] for name, values in sent.headers.items()}
+        content = requests.get(sent.uri, headers=headers, timeout=30).content
     messages = {
         message
-        for field_messages in json.loads(response.content).get("errors", {}).values()
+        for field_messages in json.loads(content).get("errors", {}).values()
         for message in field_messages
     }
     return bool(messages) and messages <= RULES_BEYOND_JSON_SCHEMA
+
+
+def answer(recorder, case_id: str) -> str:
+    response = recorder.find_response(case_id=case_id)
+    if response is None:
+        return "nothing"
+    return f"{response.status_code} {response.content[:300]!r}"
 
 
 def describe(event: ScenarioFinished) -> list[str]:
     lines = [
         f"{event.phase.value} {event.label}: {check.name}: {check.failure_info.failure.title}: "
         f"{check.failure_info.failure.message}\n    {check.failure_info.code_sample}"
+        f"\n    answered: {answer(event.recorder, case_id)}"
         for case_id, checks in event.recorder.checks.items()
         for check in checks
         if check.status == Status.FAILURE

@@ -199,7 +199,8 @@ def text_pattern(forbidden: str, trimmed: bool, visible: bool, minimum: int, max
     allowed = f"[^{forbidden}]" if forbidden else r"[\s\S]"
     shown = f"[^\\s{forbidden}]"
     if not trimmed:
-        return f"^{allowed}*{shown}{allowed}*$" if visible else f"^{allowed}*$"
+        # Optional() takes a blank value (any whitespace) as "not given" before any check.
+        return f"^{allowed}*{shown}{allowed}*$" if visible else f"^(?:\\s*|{allowed}*)$"
     # What is left after trimming: one visible character, or two with `inner` between them.
     low = max(minimum - 2, 0)
     inner = f"{allowed}{{{low},{maximum - 2}}}" if maximum is not None else f"{allowed}{{{low},}}"

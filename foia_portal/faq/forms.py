@@ -26,7 +26,7 @@ from wtforms.validators import (
 
 from foia_portal.faq.answers import LINK_SYNTAX, link_problems
 from foia_portal.faq.models import FEEDBACK_MAX
-from foia_portal.platform.text import has_control_characters, strip_text
+from foia_portal.platform.text import forbidden_characters, has_control_characters, strip_text
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MESSAGE = (
@@ -41,6 +41,10 @@ SLUG_MAX = 160
 def _no_control_characters(form, field) -> None:
     if isinstance(field.data, str) and has_control_characters(field.data):
         raise ValidationError("Remove the invisible control characters from this text.")
+
+
+# Read by the OpenAPI generator (foia_portal/api/form_schema.py) to state the rule as a pattern.
+_no_control_characters.forbidden_characters = lambda field: forbidden_characters()
 
 
 def _single_line(form, field) -> None:
@@ -194,10 +198,15 @@ each_faq_slug.json_schema = {
 class SuggestionsShownForm(Form):
     """What the request form's script reports after showing FAQ suggestions."""
 
+    # PostgreSQL stores no NUL: control characters are refused rather than failing the insert.
     form_token = StringField(
-        validators=[DataRequired("Give the form token."), Length(min=16, max=64)]
+        validators=[
+            DataRequired("Give the form token."),
+            Length(min=16, max=64),
+            _no_control_characters,
+        ]
     )
-    query = StringField(validators=[Optional(), Length(max=10_000)])
+    query = StringField(validators=[Optional(), Length(max=10_000), _no_control_characters])
     faq_slugs = SelectMultipleField(validate_choice=False, validators=[each_faq_slug])
 
 
