@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := foia_portal/static/uswds/.copied
 USWDS_DIST := node_modules/@uswds/uswds/dist
 
-.PHONY: run test install assets db lint format bench bench-deps migration browser-deps clean
+.PHONY: run test install assets db lint format bench bench-deps migration browser-deps clean fuzz
 
 # `make run PORT=5050` serves on another port. Links in emails follow it unless PUBLIC_BASE_URL
 # is set. Plain assignments: only the command line overrides them, not a PORT left in the shell.
@@ -58,6 +58,15 @@ bench-deps: ## Debian's wrk, which drives the benchmark's load (root with apt on
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	else echo "wrk is not installed and cannot be installed here: apt-get install wrk"; exit 1; fi
+
+# A random seed unless FOIA_FUZZ_SEED is given (a failure names its seed: run it again with it).
+FUZZ_SEED = $(or $(FOIA_FUZZ_SEED),$(shell $(PYTHON) -c 'import random; print(random.getrandbits(32))'))
+FUZZ_EXAMPLES ?= 50
+
+fuzz: install ## Schemathesis against the API, every check and phase, a random seed (docs/api.md).
+	@echo "schemathesis: seed $(FUZZ_SEED), $(FUZZ_EXAMPLES) examples per operation and phase"
+	FOIA_FUZZ_SEED=$(FUZZ_SEED) FOIA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/pytest -p no:xdist -q tests/integration/test_api_fuzz.py
 
 lint:
 	$(BIN)/ruff check .

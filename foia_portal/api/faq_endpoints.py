@@ -11,8 +11,8 @@ from foia_portal.api.errors import ApiError, read_json_body, validation_error
 from foia_portal.api.routes import bp
 from foia_portal.extensions import db, limiter
 from foia_portal.faq import services
-from foia_portal.faq.forms import SuggestionsShownForm
-from foia_portal.faq.routes import page_number
+from foia_portal.faq.forms import FaqSearchQuery, SuggestionsShownForm
+from foia_portal.faq.routes import MAX_PAGE
 from foia_portal.faq.search import search_faqs
 from foia_portal.platform.jsonforms import validate_json
 
@@ -30,14 +30,13 @@ def faq_search():
     gives no results (use /faq for the list). Counting stops at 1,000 matches: then `total` is
     1000 and `total_capped` is true ("more than 1,000").
     """
-    try:
-        per_page = int(request.args.get("per_page") or current_app.config["FAQ_PAGE_SIZE"])
-    except ValueError:
-        per_page = current_app.config["FAQ_PAGE_SIZE"]
+    query = FaqSearchQuery(formdata=request.args)
+    if not query.validate():
+        validation_error(query.errors)
     results = search_faqs(
-        request.args.get("q", ""),
-        page=page_number(request.args.get("page")),
-        per_page=max(1, min(per_page, 50)),
+        query.q.data or "",
+        page=min(query.page.data or 1, MAX_PAGE),
+        per_page=query.per_page.data or current_app.config["FAQ_PAGE_SIZE"],
     )
     return jsonify(
         results=[
@@ -61,7 +60,7 @@ def faq_search():
     )
 
 
-@bp.get("/v1/faq/<slug>")
+@bp.get("/v1/faq/<faq_slug:slug>")
 def faq_article(slug: str):
     """One published FAQ: question, category, Markdown answer, sanitised HTML, plain text."""
     faq = services.get_published(slug)

@@ -6,6 +6,7 @@ form, so the document cannot drift from the rules.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from wtforms import (
@@ -24,6 +25,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+
+from foia_portal.platform.text import strip_text
 
 
 def choice_values(field: SelectField) -> list[str]:
@@ -79,23 +82,12 @@ def field_schema(field: Field) -> dict[str, Any]:
     elif isinstance(field, DecimalField):
         number = {"type": "number", **number_range(field)}
         # In JSON a decimal is a number or a numeric string ("12.50"): both reach the same field.
-        schema = {"anyOf": [number, {"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$"}]}
+        pattern = getattr(field, "text_pattern", r"^\s*-?[0-9]+(\.[0-9]+)?\s*$")
+        schema = {"anyOf": [number, {"type": "string", "pattern": pattern}]}
     elif isinstance(field, IntegerField):
         schema = {"type": "integer", **number_range(field)}
     elif isinstance(field, StringField):  # TextAreaField, EmailField, TelField
-        schema = {"type": "string"}
-        if field.type == "EmailField":
-            schema["format"] = "email"
-        for validator in field.validators:
-            if isinstance(validator, Length):
-                if validator.min is not None and validator.min > 0:
-                    schema["minLength"] = validator.min
-                if validator.max is not None and validator.max >= 0:
-                    schema["maxLength"] = validator.max
-            elif isinstance(validator, Regexp):
-                schema["pattern"] = validator.regex.pattern
-        if is_required(field):
-            schema.setdefault("minLength", 1)
+        schema = text_schema(field)
     else:
         schema = {"type": "string"}
 
@@ -108,15 +100,135 @@ def field_schema(field: Field) -> dict[str, Any]:
         if checkbox:
             notes.append(f"Required when `{checkbox}` is true.")
             schema["x-required-when"] = checkbox
+    for validator in field.validators:
+        # A validator may state its own rule in JSON Schema (e.g. `faq.forms.each_faq_slug`).
+        extra = getattr(validator, "json_schema", None)
+        if extra:
+            schema = merged(schema, extra)
     if notes:
         schema["description"] = " ".join(notes)
     if not is_required(field):
-        schema = nullable(schema)
+        schema = nullable(schema, blank_is_not_given(field))
     return schema
 
 
-def nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """Optional fields also take `null` (read as "not given")."""
+def merged(schema: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`extra`'s keywords added to `schema` (one level down for `items`)."""
+    result = {**schema}
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = {**result[key], **value}
+        else:
+            result[key] = value
+    return result
+
+
+def text_schema(field: StringField) -> dict[str, Any]:
+    """A text field: its lengths, and one `pattern` for what its validators refuse.
+
+    Surrounding whitespace is trimmed (`strip_text`) before the checks, so for such a field the
+    lengths count what is left (the pattern says so; `minLength`/`maxLength` would count the
+    spaces too), a required field needs one visible character, and refused control characters
+    at either end are trimmed away rather than refused.
+    """
+    schema: dict[str, Any] = {"type": "string"}
+    if field.type == "EmailField":
+        schema["format"] = "email"
+    minimum, maximum = 0, None
+    regexp = None
+    forbidden = ""
+    for validator in field.validators:
+        if isinstance(validator, Length):
+            if validator.min is not None and validator.min > 0:
+                minimum = validator.min
+            if validator.max is not None and validator.max >= 0:
+                maximum = validator.max
+        elif isinstance(validator, Regexp):
+            regexp = validator.regex.pattern
+        forbidden_in = getattr(validator, "forbidden_characters", None)
+        if forbidden_in:
+            forbidden = forbidden_in(field)
+    visible = any(isinstance(v, DataRequired) for v in field.validators)
+    trimmed = strip_text in field.filters
+    if regexp is not None or not (trimmed or forbidden or visible):
+        if max(minimum, int(is_required(field))):
+            schema["minLength"] = max(minimum, int(is_required(field)))
+        if maximum is not None:
+            schema["maxLength"] = maximum
+        if regexp is not None:
+            schema["pattern"] = regexp
+            if trimmed and regexp.startswith("^") and regexp.endswith("$"):
+                # Checked once trimmed; a single character class also takes the maximum length
+                # (`maxLength` would count the trimmed spaces).
+                core = regexp[1:-1]
+                if maximum is not None and re.fullmatch(r"\[(?:[^\]\\]|\\.)*\]\*", core):
+                    core = f"{core[:-1]}{{0,{maximum}}}"
+                    schema.pop("maxLength", None)
+                schema["pattern"] = f"^\\s*(?:{core})\\s*$"
+            elif not is_required(field) and regexp.startswith("^") and regexp.endswith("$"):
+                schema["pattern"] = f"^(?:{regexp[1:-1]})?$"  # empty is "not given"
+        return schema
+    schema["pattern"] = text_pattern(forbidden, trimmed, visible, minimum, maximum)
+    meaning = []
+    if minimum or maximum is not None:
+        meaning.append(
+            f"{minimum:,} to {maximum:,} characters"
+            if minimum and maximum is not None
+            else f"at least {minimum:,} characters"
+            if minimum
+            else f"at most {maximum:,} characters"  # fmt: skip
+        )
+    if forbidden:
+        meaning.append("no control characters" + (" or line breaks" if "\\n" in forbidden else ""))
+    if visible:
+        meaning.append("not blank")
+    if trimmed:
+        meaning.append("spaces around it are trimmed first")
+    schema["x-pattern-meaning"] = "; ".join(meaning)
+    if not trimmed:
+        if max(minimum, int(visible)):
+            schema["minLength"] = max(minimum, int(visible))
+        if maximum is not None:
+            schema["maxLength"] = maximum
+    return schema
+
+
+def text_pattern(forbidden: str, trimmed: bool, visible: bool, minimum: int, maximum) -> str:
+    """The regex for text without `forbidden` characters, not blank if `visible`, and (when it is
+    `trimmed`) between `minimum` and `maximum` characters once surrounding whitespace is gone."""
+    allowed = f"[^{forbidden}]" if forbidden else r"[\s\S]"
+    shown = f"[^\\s{forbidden}]"
+    if not trimmed:
+        # Optional() takes a blank value (any whitespace) as "not given" before any check.
+        return f"^{allowed}*{shown}{allowed}*$" if visible else f"^(?:\\s*|{allowed}*)$"
+    # What is left after trimming: one visible character, or two with `inner` between them.
+    low = max(minimum - 2, 0)
+    inner = f"{allowed}{{{low},{maximum - 2}}}" if maximum is not None else f"{allowed}{{{low},}}"
+    one = f"{shown}|" if minimum <= 1 and (maximum is None or maximum >= 1) else ""
+    text = f"(?:{one}{shown}{inner}{shown})" if maximum is None or maximum >= 2 else f"(?:{shown})"
+    if visible or minimum:
+        return f"^\\s*{text}\\s*$"
+    # Optional: blank (read as "not given") or such text.
+    return f"^\\s*{text}?\\s*$"
+
+
+def blank_is_not_given(field: Field) -> bool:
+    """Whether an optional field reads "" as "not given" (dates, numbers and choices do; a
+    checkbox or a list wants its own type)."""
+    if isinstance(field, BooleanField | SelectMultipleField):
+        return False
+    return isinstance(field, DateField | DecimalField | IntegerField | SelectField)
+
+
+def nullable(schema: dict[str, Any], blank: bool = False) -> dict[str, Any]:
+    """Optional fields also take `null` (read as "not given"), and `""` too when `blank`."""
+    if blank and "enum" in schema:
+        schema = {**schema, "enum": [*schema["enum"], ""]}
+    elif blank:
+        annotations = {k: v for k, v in schema.items() if k in ("title", "description")}
+        value = {k: v for k, v in schema.items() if k not in annotations}
+        alternatives = value.get("anyOf", [value])
+        schema = {**annotations, "anyOf": [*alternatives, {"const": ""}]}
     if "anyOf" in schema:
         return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
     if isinstance(schema.get("type"), str):
@@ -135,6 +247,8 @@ def form_parameters(form_class: type[Form]) -> list[dict[str, Any]]:
         # In a query string "not given" is leaving the parameter out: no null.
         if isinstance(schema.get("type"), list):
             schema["type"] = next(t for t in schema["type"] if t != "null")
+        if "anyOf" in schema:
+            schema["anyOf"] = [s for s in schema["anyOf"] if s != {"type": "null"}]
         if "enum" in schema:
             schema["enum"] = [v for v in schema["enum"] if v is not None]
         description = schema.pop("description", "") or schema.get("title", "")
@@ -142,6 +256,24 @@ def form_parameters(form_class: type[Form]) -> list[dict[str, Any]]:
             {"name": field.name, "in": "query", "schema": schema, "description": description}
         )
     return parameters
+
+
+def conditional_rules(field: Field) -> list[dict[str, Any]]:
+    """`requests.forms.required_when` and `true_when` as JSON Schema: if the box is ticked
+    (true), this field must be given (not blank) or be true."""
+    rules = []
+    for validator in field.validators:
+        for marker, rule in (
+            ("required_when", {"type": "string", "pattern": r"\S"}),
+            ("true_when", {"const": True}),
+        ):
+            checkbox = getattr(validator, marker, None)
+            if checkbox:
+                rules.append({
+                    "if": {"properties": {checkbox: {"const": True}}, "required": [checkbox]},
+                    "then": {"properties": {field.name: rule}, "required": [field.name]},
+                })  # fmt: skip
+    return rules
 
 
 def form_schema(
@@ -172,6 +304,9 @@ def form_schema(
     }
     if required:
         schema["required"] = required
+    conditions = [condition for name in properties for condition in conditional_rules(form[name])]
+    if conditions:
+        schema["allOf"] = conditions
     if description:
         schema["description"] = description
     return schema

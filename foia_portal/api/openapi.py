@@ -34,6 +34,7 @@ ERRORS = {
     "401": error_response("No bearer token, or one that is unknown or revoked."),
     "403": error_response("Your role may not do this."),
     "404": error_response("Not found."),
+    "405": error_response("Not a method this address takes (see `Allow`)."),
     "409": error_response("Not possible from the request's current status, or it changed."),
     "413": error_response("The body is too large."),
     "415": error_response("The body is not declared `application/json`."),
@@ -46,12 +47,30 @@ def errors(*codes: str) -> dict[str, Any]:
     return {code: ERRORS[code] for code in codes}
 
 
+def faq_slug_schema() -> dict[str, Any]:
+    try:
+        from foia_portal.faq.forms import SLUG_MAX, SLUG_PATTERN
+    except ImportError:  # the FAQ area is not installed in this build
+        return {"type": "string"}
+    # `suggestions` is the path of the POST beside it (api.routes.FaqSlugConverter).
+    return {"type": "string", "pattern": SLUG_PATTERN.pattern, "maxLength": SLUG_MAX,
+            "not": {"const": "suggestions"}, "examples": ["how-much-does-a-foia-request-cost"]}  # fmt: skip
+
+
 def suggestions_schema() -> dict[str, Any]:
     try:
         from foia_portal.faq.forms import SuggestionsShownForm
     except ImportError:  # the FAQ area is not installed in this build
         return {"type": "object"}
     return form_schema(SuggestionsShownForm)
+
+
+def faq_search_parameters() -> list[dict[str, Any]]:
+    try:
+        from foia_portal.faq.forms import FaqSearchQuery
+    except ImportError:  # the FAQ area is not installed in this build
+        return []
+    return form_parameters(FaqSearchQuery)
 
 
 def queue_parameters() -> list[dict[str, Any]]:
@@ -76,31 +95,24 @@ def operations() -> dict[tuple[str, str], dict[str, Any]]:
             "summary": "Search the FAQ",
             "description": "Best match first. Without `q`, every entry by category.",
             "tags": ["FAQ"],
-            "parameters": [
-                {"name": "q", "in": "query", "schema": {"type": "string"}},
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                {
-                    "name": "per_page",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 50},
-                },
-            ],
+            "parameters": faq_search_parameters(),
             "responses": {
                 "200": {
                     "description": "Matching entries.",
                     "content": json_content(ref("FaqSearch")),
-                }
+                },
+                **errors("422"),
             },
         },  # fmt: skip
         ("/api/v1/faq/{slug}", "get"): {
             "summary": "One FAQ entry",
             "tags": ["FAQ"],
             "parameters": [
-                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                {"name": "slug", "in": "path", "required": True, "schema": faq_slug_schema()}
             ],
             "responses": {
                 "200": {"description": "The entry.", "content": json_content(ref("Faq"))},
-                **errors("404"),
+                **errors("404", "405"),
             },
         },  # fmt: skip
         ("/api/v1/faq/suggestions", "post"): {
@@ -182,6 +194,10 @@ def operations() -> dict[tuple[str, str], dict[str, Any]]:
                     "description": "One page of the queue.",
                     "content": json_content(ref("StaffRequestList")),
                 },
+                "404": error_response(
+                    "`assignee` names no staff member, or `after`/`before` leads to no page "
+                    "(a page link from another `sort`, or a date that does not exist)."
+                ),
                 **errors("422"),
                 **staff_errors,
             },
@@ -219,6 +235,26 @@ def operations() -> dict[tuple[str, str], dict[str, Any]]:
                 **staff_errors,
             },
         },  # fmt: skip
+        ("/api/v1/openapi.json", "get"): {
+            "summary": "This document",
+            "tags": ["Reference"],
+            "responses": {
+                "200": {
+                    "description": "The OpenAPI 3.1 document.",
+                    "content": json_content({"type": "object", "required": ["openapi", "paths"]}),
+                }
+            },
+        },
+        ("/api/v1/docs", "get"): {
+            "summary": "This document as a web page, for people",
+            "tags": ["Reference"],
+            "responses": {
+                "200": {
+                    "description": "The API reference page.",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                }
+            },
+        },
         ("/api/foia-portal/requests", "post"): {
             "summary": "Receive a request from the National FOIA Portal (FOIA.gov)",
             "description": "FOIA.gov Agency API v1.1.0, receiving side. The shared secret "
@@ -256,11 +292,59 @@ def served(path: str, method: str) -> bool:
     return False
 
 
+def head_operation(get: dict[str, Any]) -> dict[str, Any]:
+    """HEAD of a GET (Flask answers it with the GET's status and headers, without the body)."""
+    return {
+        **{k: v for k, v in get.items() if k not in ("responses", "summary", "description")},
+        "summary": f"{get['summary']}: status and headers only",
+        "responses": {
+            code: {k: v for k, v in response.items() if k != "content"}
+            for code, response in get["responses"].items()
+        },
+    }
+
+
+def route_parameter_schema(name: str) -> dict[str, Any]:
+    """What the route itself matches in a path segment (OPTIONS answers any of it, unchecked)."""
+    if name == "slug":
+        from foia_portal.faq.forms import SLUG_PATTERN
+
+        # api.routes.FaqSlugConverter's shape; `suggestions` matches the POST route beside it.
+        return {"type": "string", "pattern": SLUG_PATTERN.pattern}
+    return {"type": "string"}  # any one segment
+
+
+def options_operation(methods: list[str], path_parameters: list[str]) -> dict[str, Any]:
+    """OPTIONS, which Flask answers for every route: the methods in `Allow`, no body, no auth."""
+    allowed = ", ".join(sorted({m.upper() for m in methods} | {"OPTIONS"}))
+    return {
+        "summary": "The methods this address takes",
+        "description": f"Answers `Allow: {allowed}` (in any order). Needs no credentials.",
+        "tags": ["Reference"],
+        "security": [],
+        "parameters": [
+            {"name": name, "in": "path", "required": True, "schema": route_parameter_schema(name)}
+            for name in path_parameters
+        ],
+        "responses": {
+            "200": {
+                "description": "The methods, in `Allow`; no body.",
+                "headers": {"Allow": {"required": True, "schema": {"type": "string"}}},
+            },
+            **({"404": ERRORS["404"]} if path_parameters else {}),
+        },
+    }
+
+
 def build_document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for (path, method), operation in operations().items():
         if served(path, method):
             paths.setdefault(path, {})[method] = operation
+    for path, methods in paths.items():
+        if "get" in methods:
+            methods["head"] = head_operation(methods["get"])
+        methods["options"] = options_operation(list(methods), re.findall(r"\{([^}]+)\}", path))
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": JSON_SCHEMA_DIALECT,
@@ -281,6 +365,7 @@ def build_document() -> dict[str, Any]:
                 "`Authorization: Bearer <token>` (`flask users token EMAIL`).",
             },
             {"name": "FOIA.gov", "description": "The National FOIA Portal's Agency API."},
+            {"name": "Reference", "description": "This document, and what each address allows."},
         ],  # fmt: skip
         "paths": paths,
         "components": {

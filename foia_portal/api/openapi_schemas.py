@@ -322,30 +322,44 @@ def action_schema() -> dict[str, Any]:
 
 
 def portal_request_schema(fields) -> dict[str, Any]:
-    """The FOIA.gov Agency API v1.1.0 payload, from the receiver's own field table."""
+    """The FOIA.gov Agency API v1.1.0 payload, from the receiver's own field table and the
+    patterns its readers use (`foia_portal.requests.foiagov`)."""
+    from foia_portal.requests import foiagov
+
+    def text(pattern: str) -> dict[str, Any]:
+        return {"type": "string", "pattern": f"^{pattern}$"}
+
+    digits = text(foiagov.DIGITS_TEXT)
     file_object = {
         "type": "object",
         "required": ["filedata"],
         "properties": {
-            "filename": {"type": "string"},
-            "content_type": {"type": "string"},
-            "filesize": {"type": "integer", "minimum": 0},
-            "filedata": {"type": "string", "contentEncoding": "base64"},
+            "filename": {"type": ["string", "null"]},
+            "content_type": {"type": ["string", "null"]},
+            "filesize": {"anyOf": [{"type": "integer", "minimum": 0}, digits, {"type": "null"}]},
+            "filedata": {**text(foiagov.BASE64_TEXT), "contentEncoding": "base64"},
         },
     }
+    request_id = {"type": "integer", "minimum": 1, "maximum": foiagov.MAX_PORTAL_REQUEST_ID}
     kinds = {
-        "string": {"type": ["string", "null"]},
-        "integer": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
-        "yes_no": {"type": ["string", "null"], "enum": ["yes", "no", None]},
-        "boolean": {"type": ["boolean", "null"]},
-        "file": {"oneOf": [file_object, {"type": "null"}]},
-        "files": {"type": ["array", "null"], "items": file_object},
-    }
+        # Numbers are taken as text (a ZIP code sent as 20530).
+        "string": {"type": ["string", "number", "null"]},
+        "integer": {"anyOf": [request_id, {**text(foiagov.ID_TEXT),
+                                           "description": "Digits, read as a number."}]},
+        "yes_no": {"anyOf": [{"type": "boolean"}, {"type": "null"}, {"const": ""},
+                             text(foiagov.YES_NO_TEXT)]},
+        "boolean": {"anyOf": [{"type": "boolean"}, {"type": "null"}, {"enum": [0, 1]},
+                              text(foiagov.BOOLEAN_TEXT)]},
+        "file": {"anyOf": [file_object, {"type": "null"}]},
+        # A null item is skipped.
+        "files": {"type": ["array", "null"], "items": {"anyOf": [file_object, {"type": "null"}]}},
+    }  # fmt: skip
     properties = {}
     for f in fields:
         schema = dict(kinds[f.kind])
         if f.required and f.kind == "string":
-            schema = {"type": "string", "minLength": 1}
+            # Cleaning removes control characters and trims: something visible must be left.
+            schema = {"type": ["string", "number"], "pattern": foiagov.VISIBLE_TEXT}
         schema["description"] = f.description
         if f.example is not None:
             schema["examples"] = [f.example]

@@ -62,7 +62,9 @@ def constraints(schema: dict[str, Any]) -> list[str]:
     for part in schema.get("anyOf", []):
         if "minimum" in part or "maximum" in part:
             notes.append(f"from {part.get('minimum', '')} to {part.get('maximum', '')}")
-    if "pattern" in schema:
+    if "x-pattern-meaning" in schema:
+        notes.append(schema["x-pattern-meaning"])
+    elif "pattern" in schema:
         notes.append(f"pattern {schema['pattern']}")
     return notes
 
@@ -87,6 +89,8 @@ def reference_sections(document: dict[str, Any]) -> list[dict[str, Any]]:
     sections = []
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
+            if method in ("head", "options"):
+                continue  # what every GET and every address does (the document lists them)
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             body_schema = resolve(body["schema"], document) if body else None
             variants = []

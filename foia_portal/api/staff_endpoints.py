@@ -27,7 +27,12 @@ from foia_portal.requests.models import FoiaRequest, RequestEvent
 from foia_portal.requests.services import StoredFiles
 from foia_portal.staff import queue
 from foia_portal.staff import services as workflow_services
-from foia_portal.staff.forms import ACTION_FORMS, action_values, validate_action_json
+from foia_portal.staff.forms import (
+    ACTION_FORMS,
+    QueueFilterForm,
+    action_values,
+    validate_action_json,
+)
 
 
 def bearer_user() -> StaffUser:
@@ -147,9 +152,13 @@ def detail_json(foia_request: FoiaRequest, user: StaffUser) -> dict[str, Any]:
 def staff_queue():
     """The queue with the staff page's filters (`status`, `track`, `assignee`, `overdue`, `q`)."""
     user = bearer_user()
+    form = QueueFilterForm(formdata=request.args)
+    if not form.validate():
+        validation_error(form.errors)
     filters, errors = queue.parse_filters(request.args, user)
     if errors:
-        validation_error(errors)
+        # Well-formed, but naming no staff member, or a page link that leads to no page.
+        raise ApiError(404, " ".join(m for messages in errors.values() for m in messages))
     page = queue.queue_page(filters)
     return jsonify(
         results=[summary_json(row.foia_request, row.overdue) for row in page.rows],
@@ -175,8 +184,10 @@ def staff_action(tracking_number: str):
     if not isinstance(payload, dict):
         validation_error({"_body": ["The body must be a JSON object."]})
     action = payload.get("action")
-    if action not in ACTION_FORMS:
-        validation_error({"action": [f"Choose one of: {', '.join(ACTION_FORMS)}."]})
+    # Any JSON value may arrive here: only a string can name an action (a dict is not hashable).
+    if not isinstance(action, str) or action not in ACTION_FORMS:
+        kind = "" if action is None or isinstance(action, str) else "Must be a string. "
+        validation_error({"action": [f"{kind}Choose one of: {', '.join(ACTION_FORMS)}."]})
     # The status machine answers first: an action the request's status (or the role) does not
     # allow is 409 (or 403) whatever its payload, as the contract says.
     try:

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     Form,
     HiddenField,
+    IntegerField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -16,6 +17,7 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     StopValidation,
@@ -24,7 +26,7 @@ from wtforms.validators import (
 
 from foia_portal.faq.answers import LINK_SYNTAX, link_problems
 from foia_portal.faq.models import FEEDBACK_MAX
-from foia_portal.platform.text import has_control_characters, strip_text
+from foia_portal.platform.text import forbidden_characters, has_control_characters, strip_text
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MESSAGE = (
@@ -39,6 +41,10 @@ SLUG_MAX = 160
 def _no_control_characters(form, field) -> None:
     if isinstance(field.data, str) and has_control_characters(field.data):
         raise ValidationError("Remove the invisible control characters from this text.")
+
+
+# Read by the OpenAPI generator (foia_portal/api/form_schema.py) to state the rule as a pattern.
+_no_control_characters.forbidden_characters = lambda field: forbidden_characters()
 
 
 def _single_line(form, field) -> None:
@@ -171,18 +177,47 @@ class FaqFeedbackForm(Form):
     website = StringField("Leave this field empty")
 
 
+MAX_SUGGESTIONS = 10
+
+
+def each_faq_slug(form, field) -> None:
+    if len(field.data or []) > MAX_SUGGESTIONS:
+        raise ValidationError(f"Report at most {MAX_SUGGESTIONS} suggestions at a time.")
+    for slug in field.data or []:
+        if len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
+            raise ValidationError("Each suggestion must be an FAQ slug.")
+
+
+# The same rule for the OpenAPI document (foia_portal/api/form_schema.py reads it).
+each_faq_slug.json_schema = {
+    "maxItems": MAX_SUGGESTIONS,
+    "items": {"pattern": SLUG_PATTERN.pattern, "maxLength": SLUG_MAX},
+}
+
+
 class SuggestionsShownForm(Form):
     """What the request form's script reports after showing FAQ suggestions."""
 
+    # PostgreSQL stores no NUL: control characters are refused rather than failing the insert.
     form_token = StringField(
-        validators=[DataRequired("Give the form token."), Length(min=16, max=64)]
+        validators=[
+            DataRequired("Give the form token."),
+            Length(min=16, max=64),
+            _no_control_characters,
+        ]
     )
-    query = StringField(validators=[Optional(), Length(max=10_000)])
-    faq_slugs = SelectMultipleField(validate_choice=False)
+    query = StringField(validators=[Optional(), Length(max=10_000), _no_control_characters])
+    faq_slugs = SelectMultipleField(validate_choice=False, validators=[each_faq_slug])
 
-    def validate_faq_slugs(self, field) -> None:
-        if len(field.data or []) > 10:
-            raise ValidationError("Report at most 10 suggestions at a time.")
-        for slug in field.data or []:
-            if len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
-                raise ValidationError("Each suggestion must be an FAQ slug.")
+
+MAX_PER_PAGE = 50  # faq.search.search_faqs gives no more
+
+
+class FaqSearchQuery(Form):
+    """`GET /api/v1/faq`'s query parameters; the OpenAPI document lists them from this form."""
+
+    q = StringField("The words to search for; empty gives no results")
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1)])
+    per_page = IntegerField(
+        "Results per page", validators=[Optional(), NumberRange(min=1, max=MAX_PER_PAGE)]
+    )

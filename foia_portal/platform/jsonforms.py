@@ -24,8 +24,19 @@ def json_type_error(field: Field, value: Any) -> str | None:
     if isinstance(field, SelectMultipleField):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return "Must be a list of strings."
+        if len(set(value)) != len(value):
+            return "Give each value once."
         return None
     return None if isinstance(value, str) else "Must be a string."
+
+
+def number_text(value: int | float) -> str:
+    """A JSON number as a form would receive it typed: plain digits, never `1e-07` or `-0.0`
+    (JSON Schema counts 1.0 as an integer and -0.0 as not below zero; so do we)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = format(Decimal(repr(value)), "f")
+    return "0" if text.lstrip("-").strip("0.") == "" else text
 
 
 def validate_json(form_class: type[Form], payload: Any, fields: tuple[str, ...] | None = None):
@@ -56,8 +67,10 @@ def validate_json(form_class: type[Form], payload: Any, fields: tuple[str, ...] 
             formdata[key] = "y"
         elif value is None or value is False:
             continue
+        elif isinstance(value, int | float):
+            formdata[key] = number_text(value)
         else:
-            formdata[key] = str(value)
+            formdata[key] = value
     form = form_class(formdata=formdata, meta=meta)
     form.validate()
     for name, messages in form.errors.items():

@@ -16,7 +16,9 @@ from foia_portal.core.deadlines import EASTERN
 SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])[.!?](?=\s+\S)")
 
 # Control characters other than tab, newline and carriage return have no place in a request.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The body of a regex character class, so that the OpenAPI document states the same rule.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def strip_text(value):
@@ -24,6 +26,11 @@ def strip_text(value):
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value.strip())
     return value
+
+
+def forbidden_characters(allow_newlines: bool = True) -> str:
+    """The characters `has_control_characters` refuses, as a regex character-class body."""
+    return CONTROL_CHARACTERS if allow_newlines else CONTROL_CHARACTERS + r"\n\r"
 
 
 def has_control_characters(value: str, allow_newlines: bool = True) -> bool:

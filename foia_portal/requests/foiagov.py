@@ -186,11 +186,29 @@ def read_string(value: Any) -> str | None:
     return clean_text(value) or None
 
 
+# What each kind of field takes, as regexes the OpenAPI document states too
+# (api.openapi_schemas.portal_request_schema): one rule for both.
+DIGITS_TEXT = r"\s*[0-9]+\s*"
+# A request_id as text: 1 and up, at most 18 digits (a BigInteger holds them all).
+ID_TEXT = r"\s*0*[1-9][0-9]{0,17}\s*"
+YES_NO_TEXT = r"\s*(?:[Yy][Ee][Ss]|[Nn][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\s*"
+BOOLEAN_TEXT = r"\s*(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy][Ee][Ss]|[Nn][Oo]|1|0)\s*"
+# Base64, which may be wrapped in lines: whitespace anywhere is not data.
+BASE64_TEXT = (
+    r"\s*(?:(?:[A-Za-z0-9+/]\s*){4})*"
+    r"(?:(?:[A-Za-z0-9+/]\s*){2}=\s*=|(?:[A-Za-z0-9+/]\s*){3}=)?\s*"
+)
+# A required text needs one character that cleaning leaves (see `clean_text`).
+VISIBLE_TEXT = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
 def read_integer(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and re.fullmatch(ID_TEXT, value):
         value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("must be an integer")
     if not 0 < value <= MAX_PORTAL_REQUEST_ID:
@@ -203,7 +221,7 @@ def read_yes_no(value: Any) -> bool:
         return False
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in {"yes", "no", "true", "false"}:
+    if isinstance(value, str) and re.fullmatch(YES_NO_TEXT, value):
         return value.strip().lower() in {"yes", "true"}
     raise ValueError('must be "yes" or "no"')
 
@@ -215,7 +233,7 @@ def read_boolean(value: Any) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str) and value.strip().lower() in {"true", "false", "yes", "no", "1", "0"}:
+    if isinstance(value, str) and re.fullmatch(BOOLEAN_TEXT, value):
         return value.strip().lower() in {"true", "yes", "1"}
     raise ValueError("must be true or false")
 
@@ -245,10 +263,16 @@ def read_file(value: Any) -> PortalFile | None:
     if content_type is not None and not isinstance(content_type, str):
         raise ValueError("content_type must be a string")
     filesize = value.get("filesize")
-    if isinstance(filesize, str) and filesize.strip().isdigit():
+    if isinstance(filesize, str) and re.fullmatch(DIGITS_TEXT, filesize):
         filesize = int(filesize.strip())
-    if filesize is not None and (isinstance(filesize, bool) or not isinstance(filesize, int)):
-        raise ValueError("filesize must be an integer")
+    if isinstance(filesize, float) and filesize.is_integer():
+        filesize = int(filesize)
+    if filesize is not None and (
+        isinstance(filesize, bool) or not isinstance(filesize, int) or filesize < 0
+    ):
+        raise ValueError("filesize must be an integer, 0 or more")
+    if not re.fullmatch(BASE64_TEXT, filedata):
+        raise ValueError("filedata is not valid base64")
     try:
         # Some encoders wrap base64 in lines: whitespace is not data.
         content = base64.b64decode("".join(filedata.split()), validate=True)

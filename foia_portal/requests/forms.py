@@ -6,6 +6,7 @@ through this same form (see `validate_request_json`), and the OpenAPI schema is 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -39,7 +40,11 @@ from foia_portal.core.vocabulary import (
 )
 from foia_portal.platform.choice_fields import ChoiceRadioField
 from foia_portal.platform.jsonforms import validate_json
-from foia_portal.platform.text import has_control_characters, strip_text
+from foia_portal.platform.text import (
+    forbidden_characters,
+    has_control_characters,
+    strip_text,
+)
 
 DESCRIPTION_MIN = 20
 DESCRIPTION_MAX = 10_000  # the National FOIA Portal's text limit
@@ -54,11 +59,20 @@ DELIVERY_CHOICES = [
 ]
 
 
+def forbidden_in(field) -> str:
+    """The characters `no_control_characters` refuses in this field (line breaks: text areas)."""
+    return forbidden_characters(allow_newlines=isinstance(field, TextAreaField))
+
+
 def no_control_characters(form, field):
     if isinstance(field.data, str) and has_control_characters(
         field.data, allow_newlines=isinstance(field, TextAreaField)
     ):
         raise StopValidation("Remove the invisible control characters from this field.")
+
+
+# Read by the OpenAPI generator (foia_portal/api/form_schema.py) to state the rule as a pattern.
+no_control_characters.forbidden_characters = forbidden_in
 
 
 def real_email(form, field):
@@ -73,18 +87,25 @@ def real_email(form, field):
     field.data = result.normalized
 
 
+# An amount typed as text: "25", "25.50", "$1,000", up to a million dollars. The OpenAPI
+# document states this same pattern (`text_pattern`), so it is the one rule for both.
+AMOUNT_TEXT = r"\s*\$?\s*(?:[0-9]{1,3}(?:,?[0-9]{3})?(?:\.[0-9]+)?|1,?000,?000(?:\.0+)?)\s*"
+AMOUNT_MESSAGE = "Enter the amount in numbers, like 25 or 25.50, from 0 to 1,000,000 dollars."
+
+
 class MoneyField(DecimalField):
     """An amount in dollars; "$1,000" is read as 1000, and words get one plain message."""
 
+    text_pattern = f"^{AMOUNT_TEXT}$"
+
     def process_formdata(self, valuelist):
-        amount = valuelist[0].strip().lstrip("$").replace(",", "").strip() if valuelist else ""
-        if not amount:
+        text = valuelist[0] if valuelist else ""
+        if not text.strip():
             self.data = None  # left empty: Optional() or InputRequired() decides
             return
-        try:
-            super().process_formdata([amount])
-        except ValueError:
-            raise ValueError("Enter the amount in numbers, like 25 or 25.50.") from None
+        if not re.fullmatch(AMOUNT_TEXT, text):
+            raise ValueError(AMOUNT_MESSAGE)
+        super().process_formdata([text.strip().lstrip("$").strip().replace(",", "")])
 
     def pre_validate(self, form):
         if self.process_errors:
@@ -99,6 +120,17 @@ def required_when(checkbox: str, message: str):
             raise StopValidation(message)
 
     check.required_when = checkbox  # read by the OpenAPI generator (foia_portal/api/form_schema.py)
+    return check
+
+
+def true_when(checkbox: str, message: str):
+    """A certification box that must be ticked when `checkbox` is."""
+
+    def check(form, field):
+        if form[checkbox].data and not field.data:
+            raise ValidationError(message)
+
+    check.true_when = checkbox  # read by the OpenAPI generator (foia_portal/api/form_schema.py)
     return check
 
 
@@ -224,7 +256,7 @@ class FoiaRequestForm(FlaskForm):
         description="Optional. We will contact you before charging more than this. We charge nothing under $25.",
         validators=[
             Optional(),
-            NumberRange(min=0, max=1_000_000, message="Enter an amount of $0 or more."),
+            NumberRange(min=0, max=1_000_000, message=AMOUNT_MESSAGE),
         ],
     )
     fee_waiver = BooleanField("I am asking for a fee waiver")
@@ -263,7 +295,8 @@ class FoiaRequestForm(FlaskForm):
         ],
     )
     expedited_certified = BooleanField(
-        "I certify that my statement of compelling need is true and correct to the best of my knowledge and belief."
+        "I certify that my statement of compelling need is true and correct to the best of my knowledge and belief.",
+        validators=[true_when("expedited", "Tick the box to certify that your statement is true.")],
     )
 
     delivery_format = ChoiceRadioField(
@@ -281,10 +314,6 @@ class FoiaRequestForm(FlaskForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date cannot be before the start date.")
-
-    def validate_expedited_certified(self, field):
-        if self.expedited.data and not field.data:
-            raise ValidationError("Tick the box to certify that your statement is true.")
 
     def request_fields(self) -> dict[str, Any]:
         """The validated values, keyed by the contract's field names."""

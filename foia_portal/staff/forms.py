@@ -27,6 +27,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 from wtforms.widgets import HiddenInput
@@ -348,6 +349,28 @@ QUEUE_SORT_CHOICES = choices(
 )
 
 
+# A page link's shape (staff.queue.encode_cursor): "<date>_<id>", or a tracking number when
+# sorted by tracking number. A well-formed link that leads nowhere is for `queue.parse_filters`.
+CURSOR_PATTERN = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]+|[A-Z]{2,10}-\d{4}-\d{6,})$"
+CURSOR_MESSAGE = "This page link is not valid any more; start from the first page."
+
+
+OVERDUE_FALSE = ("false", "", "0", "no", "off")
+OVERDUE_TRUE = ("true", "1", "yes", "on", "y")
+
+
+def yes_or_no_word(form, field) -> None:
+    """A checkbox read from a URL takes the words a browser or a client sends, nothing else."""
+    if field.raw_data and field.raw_data[0] not in OVERDUE_FALSE + OVERDUE_TRUE:
+        raise ValidationError(
+            f"Use one of: {', '.join(w for w in OVERDUE_TRUE + OVERDUE_FALSE if w)}."
+        )
+
+
+# The OpenAPI document lists the same words (foia_portal/api/form_schema.py reads it).
+yes_or_no_word.json_schema = {"type": "string", "enum": [*OVERDUE_TRUE, *OVERDUE_FALSE]}
+
+
 class QueueFilterForm(Form):
     """The queue's filters, read from the URL (GET: bookmarkable, no CSRF, nothing changes)."""
 
@@ -367,7 +390,11 @@ class QueueFilterForm(Form):
         description="“mine”, “unassigned” or a staff email address.",
         validators=[Optional(), Length(max=254), no_control_characters],
     )
-    overdue = BooleanField("Overdue only", false_values=(False, "false", "", "0", "no", "off"))
+    overdue = BooleanField(
+        "Overdue only",
+        false_values=OVERDUE_FALSE,
+        validators=[yes_or_no_word],
+    )
     due_within = IntegerField(
         "Due within (business days)",
         validators=[
@@ -389,8 +416,14 @@ class QueueFilterForm(Form):
         default="due_date",
         validators=[Optional()],
     )
-    after = StringField(validators=[Optional(), Length(max=100)])
-    before = StringField(validators=[Optional(), Length(max=100)])
+    after = StringField(
+        description="`next_cursor` of the page before, for the same `sort`.",
+        validators=[Optional(), Length(max=100), Regexp(CURSOR_PATTERN, message=CURSOR_MESSAGE)],
+    )
+    before = StringField(
+        description="`previous_cursor` of the page after, for the same `sort`.",
+        validators=[Optional(), Length(max=100), Regexp(CURSOR_PATTERN, message=CURSOR_MESSAGE)],
+    )
     per_page = IntegerField(
         "Per page",
         validators=[Optional(), NumberRange(min=1, max=500, message="Enter 1 to 500.")],

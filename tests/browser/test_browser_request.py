@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from selenium.webdriver.common.keys import Keys
 
 from foia_portal.extensions import db
+from foia_portal.requests.forms import AMOUNT_MESSAGE
 from foia_portal.requests.models import FoiaRequest
 from tests.fixtures.browser import (
     SQLITE_ONLY,
@@ -274,7 +275,7 @@ def test_a_form_with_errors_says_so_in_its_title_shows_the_whole_summary_and_wha
         "return {top: r.top, bottom: r.bottom, height: window.innerHeight};"
     )
     assert box["top"] >= 0 and box["bottom"] <= box["height"], box
-    assert page.text("#fee_limit-error") == "Enter the amount in numbers, like 25 or 25.50."
+    assert page.text("#fee_limit-error") == AMOUNT_MESSAGE
     if page.javascript:
         left = 10_000 - len("Too short")
         page.wait_until(

@@ -71,13 +71,31 @@ class SampleForm(Form):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("name", {"type": "string", "maxLength": 12, "minLength": 1}),
+        (
+            "name",
+            {
+                "type": "string",
+                "maxLength": 12,
+                "minLength": 1,
+                "pattern": r"^[\s\S]*[^\s][\s\S]*$",
+            },
+        ),
         ("note", {"type": ["string", "null"], "minLength": 3, "maxLength": 40}),
         ("email", {"type": "string", "format": "email", "minLength": 1}),
         ("choice", {"type": "string", "enum": ["a", "b"]}),
         ("flag", {"type": ["boolean", "null"]}),
-        ("count", {"type": ["integer", "null"], "minimum": 1, "maximum": 9}),
-        ("day", {"type": ["string", "null"], "format": "date"}),
+        # "" is "not given" to a date, a number or a choice, as null is.
+        (
+            "count",
+            {
+                "anyOf": [
+                    {"type": "integer", "minimum": 1, "maximum": 9},
+                    {"const": ""},
+                    {"type": "null"},
+                ]
+            },
+        ),
+        ("day", {"anyOf": [{"type": "string", "format": "date"}, {"const": ""}, {"type": "null"}]}),
         ("tags", {"type": ["array", "null"], "items": {"type": "string", "enum": ["x", "y"]}}),
     ],
 )
@@ -89,7 +107,8 @@ def test_each_field_type_becomes_its_json_schema(name, expected):
 
 def test_a_decimal_field_takes_a_number_or_a_numeric_string():
     schema = field_schema(SampleForm()["amount"])
-    number, text, null = schema["anyOf"]
+    number, text, blank, null = schema["anyOf"]
+    assert blank == {"const": ""}
     assert number == {"type": "number", "minimum": 0, "maximum": 100}
     assert text["type"] == "string" and re.match(text["pattern"], "12.50")
     assert null == {"type": "null"}
@@ -108,11 +127,18 @@ def test_the_request_body_schema_is_the_request_forms_rules(client):
     assert set(schema["required"]) == {
         "first_name", "last_name", "email", "description", "fee_category",
     }  # fmt: skip
-    description = schema["properties"]["description"]
-    assert (description["minLength"], description["maxLength"]) == (
-        DESCRIPTION_MIN,
-        DESCRIPTION_MAX,
-    )
+    # Lengths count after trimming, so the pattern states them (minLength would count spaces).
+    description = re.compile(schema["properties"]["description"]["pattern"])
+    assert description.search("x" * DESCRIPTION_MIN)
+    assert description.search("x" * DESCRIPTION_MAX)
+    assert description.search("  " + "x" * DESCRIPTION_MAX + "\n ")
+    assert not description.search("   " + "x" * (DESCRIPTION_MIN - 1) + "   ")
+    assert not description.search("x" * (DESCRIPTION_MAX + 1))
+    assert not description.search("x" * DESCRIPTION_MIN + "\x07" + "x")
+    assert description.search("line one\nline two\tand more")
+    first_name = re.compile(schema["properties"]["first_name"]["pattern"])
+    assert first_name.search(" Ada ") and not first_name.search("\r")
+    assert not first_name.search("A\nda") and not first_name.search("   ")
     assert schema["properties"]["fee_category"]["enum"] == [c.value for c in FeeCategory]
     assert schema["properties"]["fee_waiver_reason"]["x-required-when"] == "fee_waiver"
     assert schema["properties"]["expedited_reason"]["x-required-when"] == "expedited"

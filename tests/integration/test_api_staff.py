@@ -104,13 +104,38 @@ def test_the_queue_takes_the_staff_pages_filters(client, officer_headers, filed,
 
 
 @pytest.mark.parametrize(
-    "query", [{"status": "lost"}, {"due_within": "forever"}, {"assignee": "nobody@x.gov"}]
+    "query",
+    [
+        {"status": "lost"},
+        {"due_within": "forever"},
+        {"assignee": "a" * 255},
+        {"q": "x" * 201},
+        {"q": "fee\u0007"},
+        {"after": "yesterday"},
+        {"before": "2024-01-01"},
+    ],
 )
 def test_a_bad_filter_is_a_422_naming_it(client, officer_headers, query):
     response = client.get(BASE, query_string=query, headers=officer_headers)
 
     assert response.status_code == 422
     assert set(query) <= set(response.get_json()["errors"])
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"assignee": "nobody@x.gov"}, "No staff member has that email"),
+        ({"after": "2024-02-30_1"}, "not valid any more"),
+        ({"after": "COPS-2027-000001", "sort": "due_date"}, "not valid any more"),
+        ({"before": "2024-01-01_1", "sort": "tracking_number"}, "not valid any more"),
+    ],
+)
+def test_a_well_formed_filter_that_names_nothing_is_a_404(client, officer_headers, query, message):
+    response = client.get(BASE, query_string=query, headers=officer_headers)
+
+    assert response.status_code == 404
+    assert message in response.get_json()["error"]
 
 
 def test_one_request_shows_its_requester_timeline_and_allowed_actions(
@@ -186,6 +211,12 @@ def test_reopening_is_for_administrators_only(client, officer_headers, admin_hea
     [
         ({}, "action"),
         ({"action": "teleport"}, "action"),
+        ({"action": {}}, "action"),
+        ({"action": []}, "action"),
+        ({"action": ["note"]}, "action"),
+        ({"action": 1}, "action"),
+        ({"action": True}, "action"),
+        ({"action": None}, "action"),
         ({"action": "acknowledge"}, "track"),
         ({"action": "acknowledge", "track": "fastest"}, "track"),
         ({"action": "note"}, "text"),

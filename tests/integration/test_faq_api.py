@@ -67,16 +67,41 @@ def test_search_api_offers_the_corrected_query(client, small_faq):
         "q=",
         "q=%00",
         "q=%22%22%22",
-        "page=abc&q=fee",
-        "page=-4&q=fee",
-        "per_page=x&q=fee",
         "q=" + "a" * 10_000,
+        "page=99999&q=fee",
     ],
 )
 def test_search_api_answers_200_to_any_query(client, small_faq, query_string):
     response = client.get(f"/api/v1/faq?{query_string}")
     assert response.status_code == 200
     assert response.get_json()["page"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("query_string", "parameter"),
+    [
+        ("page=abc&q=fee", "page"),
+        ("page=-4&q=fee", "page"),
+        ("per_page=x&q=fee", "per_page"),
+        ("per_page=null", "per_page"),
+        ("per_page=51", "per_page"),
+        ("per_page=0", "per_page"),
+    ],
+)
+def test_search_api_refuses_a_page_that_is_not_a_number_in_range(
+    client, small_faq, query_string, parameter
+):
+    response = client.get(f"/api/v1/faq?{query_string}")
+    assert response.status_code == 422
+    assert parameter in response.get_json()["errors"]
+
+
+def test_the_suggestions_address_takes_post_only(client):
+    for method in ("GET", "HEAD"):
+        response = client.open("/api/v1/faq/suggestions", method=method)
+        assert response.status_code == 405
+    allowed = client.options("/api/v1/faq/suggestions").headers["Allow"]
+    assert {m.strip() for m in allowed.split(",")} == {"POST", "OPTIONS"}
 
 
 def test_one_article_as_json(client, small_faq):
@@ -122,7 +147,9 @@ def test_suggestions_shown_on_the_form_count_as_filed_once_the_form_is_filed(cli
         ({"form_token": "short", "faq_slugs": ["a"]}, "form_token"),
         ({"form_token": "t" * 24, "faq_slugs": "a"}, "faq_slugs"),
         ({"form_token": "t" * 24, "faq_slugs": ["Not A Slug!"]}, "faq_slugs"),
-        ({"form_token": "t" * 24, "faq_slugs": ["a"] * 11}, "faq_slugs"),
+        ({"form_token": "t" * 24, "faq_slugs": [f"a{i}" for i in range(11)]}, "faq_slugs"),
+        ({"form_token": "t" * 24, "faq_slugs": ["a", "a"]}, "faq_slugs"),
+        ({"form_token": " " * 24, "faq_slugs": ["a"]}, "form_token"),
         ({"form_token": "t" * 24, "faq_slugs": ["a"], "extra": 1}, "extra"),
     ],
 )

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from foia_portal.core.deadlines import compute_deadline, received_date_for
 from foia_portal.extensions import db
+from foia_portal.requests.forms import AMOUNT_MESSAGE
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
 from tests.helpers import (
     EXE_BYTES,
@@ -87,7 +88,7 @@ def test_values_are_trimmed(client, valid_request_fields):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"fee_limit": "fifty"}, "Enter the amount in numbers, like 25 or 25.50."),
+        ({"fee_limit": "fifty"}, AMOUNT_MESSAGE),
         ({"email": "ada.example.com"}, "Enter an email address like name@example.com."),
     ],
 )
@@ -120,8 +121,9 @@ def test_a_fee_limit_written_as_money_is_read_as_a_number(client, valid_request_
         ({"description": "x" * 10_001}, "description", "20 to 10,000 characters"),
         ({"date_from": "2024-05-01", "date_to": "2024-04-01"}, "date_to", "cannot be before"),
         ({"date_from": "31/12/2024"}, "date_from", "Not a valid date"),
-        ({"fee_limit": "-5"}, "fee_limit", "$0 or more"),
-        ({"fee_limit": "fifty"}, "fee_limit", "Enter the amount in numbers, like 25 or 25.50."),
+        ({"fee_limit": "-5"}, "fee_limit", AMOUNT_MESSAGE),
+        ({"fee_limit": "fifty"}, "fee_limit", AMOUNT_MESSAGE),
+        ({"fee_limit": "1,000,001"}, "fee_limit", AMOUNT_MESSAGE),
         ({"fee_category": ""}, "fee_category", "Choose the description that fits you."),
         ({"fee_category": "rich"}, "fee_category", "Choose one of: commercial, educational"),
         ({"fee_waiver": "y", "fee_waiver_reason": ""}, "fee_waiver_reason", "Explain why fees"),
