@@ -18,7 +18,11 @@ def resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
         name = schema["$ref"].rsplit("/", 1)[-1]
         return resolve(document["components"]["schemas"][name], document)
     if "allOf" in schema:
-        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        merged: dict[str, Any] = {
+            "type": "object",
+            "properties": dict(schema.get("properties", {})),  # its own, beside the parts'
+            "required": list(schema.get("required", [])),
+        }
         for part in schema["allOf"]:
             part = resolve(part, document)
             merged["properties"].update(part.get("properties", {}))
