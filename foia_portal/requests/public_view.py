@@ -44,6 +44,7 @@ HOLD_REASONS = {
 EVENT_LABELS = {
     "received": "Request received",
     "acknowledged": "Request acknowledged and placed in a processing track",
+    "message": "Message from the office",
     "information_requested": "We asked you for information (clock paused)",
     "resumed": "Processing resumed (clock running again)",
     "extended": "Time extended because of unusual circumstances",

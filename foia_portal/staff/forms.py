@@ -125,6 +125,15 @@ class NoteForm(ActionForm):
     )
 
 
+class MessageForm(ActionForm):
+    message = message_field(
+        "Message to the requester",
+        required=True,
+        description="Shown on their status page and emailed to them. The status and the clock "
+        "do not change.",
+    )
+
+
 class RequestInfoForm(ActionForm):
     message = message_field(
         "Message to the requester",
@@ -218,6 +227,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "acknowledge": AcknowledgeForm,
     "assign": AssignForm,
     "note": NoteForm,
+    "message": MessageForm,
     "request_info": RequestInfoForm,
     "resume": ResumeForm,
     "extend": ExtendForm,

@@ -101,6 +101,11 @@ def acknowledgment(foia_request, message: str | None = None):
     return _queue("acknowledgment", foia_request, "We are processing your request", message=message)
 
 
+def plain_message(foia_request, message: str):
+    """A message from the office; the requester can answer on the status page or by replying."""
+    return _queue("message", foia_request, "A message about your request", message=message)
+
+
 def information_requested(foia_request, message: str, reason: str):
     """The office needs something from the requester; the clock stops until they answer."""
     return _queue(

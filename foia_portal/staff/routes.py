@@ -178,6 +178,7 @@ def done_message(action: str, foia_request: FoiaRequest, values: dict) -> str:
         "acknowledge": f"Request acknowledged and placed on the {track.lower()} track.",
         "assign": f"Request assigned to {assignee.name}." if assignee else "Request unassigned.",
         "note": "Internal note added to the timeline.",
+        "message": "Message sent to the requester; it is on their status page too.",
         "request_info": "Question sent to the requester; the clock is stopped until they answer.",
         "resume": "Processing resumed; the clock is running again.",
         "extend": "Time extended by 10 business days; the requester has been told why.",

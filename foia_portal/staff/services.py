@@ -300,6 +300,13 @@ def note(c: ActionContext):
     return "note", False, _text(c.values, "text", "the note"), {}, None
 
 
+def message(c: ActionContext):
+    """A plain message to the requester: shown on the status page and emailed; nothing else moves."""
+    r = c.foia_request
+    text = _text(c.values, "message", "the message to the requester")
+    return "message", True, text, {}, lambda: notifications.plain_message(r, text)
+
+
 def request_info(c: ActionContext):
     """in_progress → on_hold: ask the requester; the clock stops (§ 552(a)(6)(A)(ii))."""
     r = c.foia_request
@@ -513,6 +520,7 @@ ACTION_SERVICES = {
     "acknowledge": acknowledge,
     "assign": assign,
     "note": note,
+    "message": message,
     "request_info": request_info,
     "resume": resume,
     "extend": extend,

@@ -28,6 +28,7 @@ HEADINGS = {
     "assigned": "Assigned",
     "unassigned": "Unassigned",
     "note": "Internal note",
+    "message": "Message sent to the requester",
     "information_requested": "Asked the requester for information (clock stopped)",
     "resumed": "Processing resumed (clock running again)",
     "extended": "Time extended for unusual circumstances",
