@@ -3,18 +3,21 @@ page, a reply ending the toll, the one conversation on both sides and "reply wai
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
-from foia_portal.extensions import db
+from foia_portal.extensions import db, limiter
 from foia_portal.mail.models import OutboxMessage
 from foia_portal.mail.outbox import reply_to_address
-from foia_portal.requests.status_links import status_url
+from foia_portal.requests.status_links import revoke_status_links, status_page_stamp, status_url
 from foia_portal.staff.services import perform_action
 from tests.fixtures.staff import login
+from tests.helpers import PDF_BYTES
 
 DAY = date(2026, 10, 15)
 
@@ -125,3 +128,144 @@ def test_a_closed_request_can_still_be_written_to(acknowledged, officer):
     db.session.commit()
     assert event.kind == "message" and acknowledged.status == "closed"
     assert re.search("One more thing", emails("workflow/message")[0].body_text)
+
+
+# --- 2. the requester's reply on the status page -------------------------------------------------
+
+
+def reply(client, path: str, message: str = "", files=(), **extra):
+    data = {"message": message, **extra}
+    if files:
+        data["attachments"] = list(files)
+    return client.post(f"{path}/reply", data=data, content_type="multipart/form-data")
+
+
+def test_a_reply_is_stored_with_its_files_emailed_to_the_office_and_shown_after_a_303(
+    app, client, acknowledged
+):
+    app.config["FOIA_OFFICE_EMAIL"] = "foia@cops.example.gov"
+    path = link_path(app, acknowledged)
+    response = reply(
+        client, path, "Here is the letter you asked for.",
+        [(io.BytesIO(PDF_BYTES), "letter.pdf"), (io.BytesIO(b"plain notes\n"), "notes.txt")],
+    )  # fmt: skip
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{path}?replied=1#conversation")
+    assert "Set-Cookie" not in response.headers
+    db.session.refresh(acknowledged)
+    event = acknowledged.events[-1]
+    assert event.kind == "requester_replied" and event.public and event.actor_id is None
+    assert event.message == "Here is the letter you asked for."
+    files = [a for a in acknowledged.attachments if a.event_id == event.id]
+    assert [(a.original_filename, a.kind) for a in files] == [
+        ("letter.pdf", "reply"),
+        ("notes.txt", "reply"),
+    ]
+    assert acknowledged.reply_waiting_since is not None
+    assert acknowledged.status == "in_progress"  # not on hold: nothing else moves
+    (notice,) = emails("workflow/reply_received")
+    assert notice.recipient == "foia@cops.example.gov"  # unassigned: the office inbox
+    assert "Here is the letter you asked for." in notice.body_text
+    assert "letter.pdf" in notice.body_text and "/staff/requests/" in notice.body_text
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your reply was sent" in page and "Here is the letter you asked for." in page
+    (download,) = re.findall(r'href="([^"]+)" download>letter.pdf<', page)
+    got = client.get(download)
+    assert got.status_code == 200 and got.data == PDF_BYTES
+    got.close()
+
+
+def test_a_reply_goes_to_the_assigned_officer(app, client, acknowledged, officer):
+    perform_action(acknowledged, "assign", officer, {"assignee": officer.email}, today=DAY)
+    db.session.commit()
+    assert reply(client, link_path(app, acknowledged), "Any news?").status_code == 303
+    (notice,) = emails("workflow/reply_received")
+    assert notice.recipient == officer.email and "Olive Officer" in notice.body_text
+
+
+def test_a_reply_changes_the_cached_status_page(app, client, acknowledged):
+    path = link_path(app, acknowledged)
+    assert "Second thoughts" not in client.get(path).get_data(as_text=True)  # cached now
+    stamp = status_page_stamp(path.rsplit("/", 1)[1])
+    assert reply(client, path, "Second thoughts: only 2024, please.").status_code == 303
+    assert status_page_stamp(path.rsplit("/", 1)[1]) != stamp
+    assert "Second thoughts: only 2024, please." in client.get(path).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "message"),
+    [
+        ({"message": ""}, [], "Write your reply, or attach a file."),
+        ({"message": "x" * 10_001}, [], "10,000 characters or fewer"),
+        ({"message": "bad\x07bell"}, [], "invisible control characters"),
+        ({"message": "See file"}, [(b"<html><script>alert(1)</script>", "page.html")], "page.html"),
+        ({"message": "See files"}, [(b"text", f"n{i}.txt") for i in range(6)], "at most 5 files"),
+    ],
+)
+def test_a_bad_reply_is_refused_with_a_clear_message_and_keeps_the_text(
+    app, client, acknowledged, data, files, message
+):
+    path = link_path(app, acknowledged)
+    response = reply(
+        client, path, data["message"], [(io.BytesIO(content), name) for content, name in files]
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html.unescape(page)
+    if data["message"] and "\x07" not in data["message"]:
+        assert html.escape(data["message"][:50]) in page  # nothing typed is lost
+    db.session.refresh(acknowledged)
+    assert (
+        acknowledged.events[-1].kind == "acknowledged" and acknowledged.reply_waiting_since is None
+    )
+    assert emails("workflow/reply_received") == []
+
+
+def test_a_reply_to_a_closed_request_is_refused_with_the_way_to_appeal(
+    app, client, acknowledged, officer
+):
+    perform_action(
+        acknowledged, "close", officer, {"disposition": "no_records", "message": "None found."},
+        today=DAY,
+    )  # fmt: skip
+    db.session.commit()
+    path = link_path(app, acknowledged)
+    assert 'action="' + path + '/reply"' not in client.get(path).get_data(as_text=True)
+    response = reply(client, path, "But I know they exist.")
+    assert response.status_code == 409
+    assert "appeal within 90 days" in response.get_data(as_text=True)
+    db.session.refresh(acknowledged)
+    assert acknowledged.events[-1].kind == "closed"
+
+
+def test_a_reply_through_a_forged_or_revoked_link_is_refused(app, client, acknowledged):
+    path = link_path(app, acknowledged)
+    assert reply(client, path[:-3] + "abc", "Hello").status_code == 404
+    revoke_status_links(acknowledged)
+    db.session.commit()
+    assert reply(client, path, "Hello").status_code == 404
+    db.session.refresh(acknowledged)
+    assert not [e for e in acknowledged.events if e.kind == "requester_replied"]
+
+
+def test_the_reply_form_carries_no_session_token_and_sets_no_cookie(app, client, acknowledged):
+    path = link_path(app, acknowledged)
+    response = client.get(path)
+    page = response.get_data(as_text=True)
+    assert f'action="{path}/reply"' in page and 'enctype="multipart/form-data"' in page
+    assert 'name="message"' in page and 'name="attachments"' in page
+    assert "csrf_token" not in page and "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "config_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_STATUS_LOOKUPS": "2 per minute"}]
+)
+def test_replies_are_rate_limited_like_the_status_lookup(app, client, acknowledged):
+    limiter.reset()
+    path = link_path(app, acknowledged)
+    answers = [reply(client, path, f"Reply {n}").status_code for n in range(3)]
+    limiter.reset()
+    assert answers == [303, 303, 429]
+    db.session.refresh(acknowledged)
+    assert len([e for e in acknowledged.events if e.kind == "requester_replied"]) == 2
