@@ -6,11 +6,12 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
+from foia_portal.core import deadlines
 from foia_portal.extensions import db, limiter
 from foia_portal.mail.models import OutboxMessage
 from foia_portal.mail.outbox import reply_to_address
@@ -269,3 +270,70 @@ def test_replies_are_rate_limited_like_the_status_lookup(app, client, acknowledg
     assert answers == [303, 303, 429]
     db.session.refresh(acknowledged)
     assert len([e for e in acknowledged.events if e.kind == "requester_replied"]) == 2
+
+
+# --- 3. a reply while on hold ends the toll -----------------------------------------------------
+
+
+def test_a_reply_on_hold_ends_the_toll_the_day_it_arrives_through_the_resume_action(
+    app, acknowledged, officer
+):
+    from foia_portal.requests.replies import record_reply
+    from foia_portal.requests.services import StoredFiles
+
+    app.config["FOIA_OFFICE_EMAIL"] = "foia@cops.example.gov"
+    asked, answered = date(2026, 10, 15), date(2026, 10, 22)  # Thursday to Thursday
+    perform_action(acknowledged, "request_info", officer, {"message": "Which years?"}, today=asked)
+    db.session.commit()
+    due_before = acknowledged.due_date
+    with app.test_request_context("/"):
+        record_reply(acknowledged, "Only 2024.", [], StoredFiles(), today=answered)
+    db.session.commit()
+
+    assert acknowledged.status == "in_progress" and acknowledged.hold_reason is None
+    (hold,) = acknowledged.holds
+    assert (hold.started_on, hold.ended_on) == (asked, answered)
+    # Five business days stood still (16, 19, 20, 21, 22 October): the clock adds them.
+    assert acknowledged.paused_business_days == 5
+    assert acknowledged.due_date == deadlines.add_business_days(due_before, 5)
+    replied, resumed = acknowledged.events[-2:]
+    assert replied.kind == "requester_replied" and resumed.kind == "resumed"
+    assert resumed.actor_id is None and resumed.public
+    assert resumed.details["ended_by"] == "requester_reply"
+    assert resumed.details["answered_on"] == "2026-10-22"
+    assert resumed.previous_due_date == due_before
+    assert resumed.due_date == acknowledged.due_date
+    assert "§ 552(a)(6)(A)(ii)" in resumed.message
+    # The requester is told the new due date, as when staff resume.
+    (letter,) = emails("workflow/resumed")
+    assert letter.subject.startswith("We are processing your request again")
+    assert "ended the pause" in letter.body_text
+    (notice,) = emails("workflow/reply_received")
+    assert "ended the pause" in notice.body_text
+    # Clarification tolls once: only a fee question can stop the clock again.
+    assert acknowledged.clarification_toll_used
+
+
+def test_both_sides_see_why_the_clock_runs_again(app, client, make_request, officer):
+    foia_request = make_request(submitted_at=datetime(2026, 11, 30, 15, 0, tzinfo=UTC))
+    today = deadlines.today_eastern()
+    perform_action(foia_request, "acknowledge", officer, {"track": "simple"}, today=today)
+    perform_action(foia_request, "request_info", officer, {"message": "Which years?"}, today=today)
+    db.session.commit()
+    path = link_path(app, foia_request)
+    assert reply(client, path, "Only 2024.").status_code == 303
+    db.session.refresh(foia_request)
+    assert foia_request.status == "in_progress"
+    assert foia_request.holds[0].ended_on == today
+
+    page = html.unescape(client.get(path).get_data(as_text=True))
+    assert "Processing resumed (clock running again)" in page
+    assert "ended the pause: the clock runs again from that day" in page
+    assert "We are waiting for your reply" not in page
+
+    login(client, officer)
+    staff_page = html.unescape(
+        client.get(f"/staff/requests/{foia_request.tracking_number}").get_data(as_text=True)
+    )
+    assert "The requester replied" in staff_page and "Only 2024." in staff_page
+    assert "Ended by the requester's reply on the status page" in staff_page
