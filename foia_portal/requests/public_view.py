@@ -11,6 +11,7 @@ ISO 8601 strings, for JSON.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -244,9 +245,14 @@ REQUESTER_REPLY = "requester_replied"
 REQUESTER_DOWNLOADS = frozenset({RELEASED, "reply"})
 
 
-def messages_view(foia_request: FoiaRequest, download_token: str | None) -> list[dict[str, Any]]:
+def messages_view(
+    foia_request: FoiaRequest,
+    download_token: str | None,
+    file_url: Callable[[Attachment], str] | None = None,
+) -> list[dict[str, Any]]:
     """The conversation, oldest first: every letter from the office and every reply from the
-    requester, with its files (a download URL only when the signed link is known)."""
+    requester, with its files (a download URL only when the signed link is known; staff pages
+    give their own `file_url`)."""
     # The request's files are loaded already (released records); no query per message.
     files: dict[int, list[Attachment]] = {}
     for attachment in foia_request.attachments:
@@ -258,7 +264,7 @@ def messages_view(foia_request: FoiaRequest, download_token: str | None) -> list
             continue
         attachments = []
         for attachment in files.get(event.id, []):
-            url = None
+            url = file_url(attachment) if file_url is not None else None
             if download_token is not None and attachment.kind in REQUESTER_DOWNLOADS:
                 url = url_for(
                     "requests.released_record", token=download_token, attachment_id=attachment.id

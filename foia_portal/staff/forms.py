@@ -378,6 +378,11 @@ class QueueFilterForm(Form):
         validators=[Optional(), Length(max=254), no_control_characters],
     )
     overdue = BooleanField("Overdue only", false_values=(False, "false", "", "0", "no", "off"))
+    reply_waiting = BooleanField(
+        "Reply waiting only",
+        description="The requester replied on the status page and staff have not written back.",
+        false_values=(False, "false", "", "0", "no", "off"),
+    )
     due_within = IntegerField(
         "Due within (business days)",
         validators=[

@@ -15,6 +15,7 @@ from foia_portal.core import deadlines
 from foia_portal.extensions import db, limiter
 from foia_portal.mail.models import OutboxMessage
 from foia_portal.mail.outbox import reply_to_address
+from foia_portal.platform.text import long_date
 from foia_portal.requests.status_links import revoke_status_links, status_page_stamp, status_url
 from foia_portal.staff.services import perform_action
 from tests.fixtures.staff import login
@@ -337,3 +338,110 @@ def test_both_sides_see_why_the_clock_runs_again(app, client, make_request, offi
     )
     assert "The requester replied" in staff_page and "Only 2024." in staff_page
     assert "Ended by the requester's reply on the status page" in staff_page
+
+
+# --- 4. one conversation, on the page and in the public JSON --------------------------------------
+
+
+def test_the_conversation_holds_every_letter_and_reply_oldest_first_with_files(
+    app, client, make_request, officer
+):
+    foia_request = make_request(
+        submitted_at=datetime(2026, 11, 30, 15, 0, tzinfo=UTC), fee_waiver=True
+    )
+    today = deadlines.today_eastern()
+
+    def staff(action, **values):
+        perform_action(foia_request, action, officer, values, today=today)
+        db.session.commit()
+
+    staff("acknowledge", track="complex", message="We have started.")
+    staff("note", text="Internal: never shown.")
+    staff("request_info", message="Which years do you mean?")
+    path = link_path(app, foia_request)
+    assert (
+        reply(client, path, "Only 2024.", [(io.BytesIO(PDF_BYTES), "scope.pdf")]).status_code == 303
+    )
+    staff("extend", reason="consultation")
+    staff("message", message="Still searching.")
+    staff("decide_fee_waiver", decision="granted", reason="Public interest.")
+    db.session.refresh(foia_request)
+
+    response = client.get(
+        f"/api/v1/requests/{foia_request.tracking_number}",
+        query_string={"email": "ada@example.com"},
+    )
+    messages = response.get_json()["messages"]
+    assert [(m["from"], m["text"]) for m in messages] == [
+        ("office", "We have started."),
+        ("office", "Which years do you mean?"),
+        ("requester", "Only 2024."),
+        ("office", "Your reply of " + long_date(today) + " ended the pause: the clock runs again "
+                   "from that day (5 U.S.C. § 552(a)(6)(A)(ii))."),
+        ("office", "Time extended because of unusual circumstances"),
+        ("office", "Still searching."),
+        ("office", "Public interest."),
+    ]  # fmt: skip
+    assert all(set(m) == {"from", "sent_at", "text", "attachments"} for m in messages)
+    sent = [datetime.fromisoformat(m["sent_at"]) for m in messages]
+    assert sent == sorted(sent)
+    # The JSON lookup gives no download links (downloads only through the signed link).
+    assert messages[2]["attachments"] == [{"name": "scope.pdf", "url": None}]
+    assert "Internal: never shown." not in response.get_data(as_text=True)
+
+    page = client.get(path).get_data(as_text=True)
+    conversation = page[page.index('id="messages"') : page.index('id="reply"')]
+    order = ["We have started.", "Which years do you mean?", "Only 2024.", "Still searching."]
+    assert [conversation.index(text) for text in order] == sorted(
+        conversation.index(text) for text in order
+    )
+    assert "Internal: never shown." not in page
+    (link,) = re.findall(r'href="([^"]+)" download>scope.pdf<', conversation)
+    download = client.get(link)
+    assert download.status_code == 200 and download.data == PDF_BYTES
+    download.close()
+
+
+def test_a_closing_letter_carries_its_released_records_in_the_conversation(
+    app, client, acknowledged, officer
+):
+    from foia_portal.requests.uploads import CheckedUpload
+
+    released = CheckedUpload("records.pdf", "application/pdf", PDF_BYTES)
+    perform_action(
+        acknowledged, "close", officer,
+        {"disposition": "full_grant", "message": "Here they are.", "released": [released]},
+        today=DAY,
+    )  # fmt: skip
+    db.session.commit()
+    view = client.get(
+        f"/api/v1/requests/{acknowledged.tracking_number}",
+        query_string={"email": "ada@example.com"},
+    ).get_json()
+    assert view["messages"][-1] == {
+        "from": "office",
+        "sent_at": view["messages"][-1]["sent_at"],
+        "text": "Here they are.",
+        "attachments": [{"name": "records.pdf", "url": None}],
+    }
+    page = client.get(link_path(app, acknowledged)).get_data(as_text=True)
+    conversation = page[page.index('id="messages"') :]
+    assert re.search(r'href="[^"]+/records/\d+" download>records.pdf<', conversation)
+
+
+def test_a_requester_cannot_download_files_sent_with_the_request_itself(app, client, make_request):
+    from foia_portal.requests.models import Attachment
+    from foia_portal.requests.uploads import store_file
+
+    foia_request = make_request()
+    stored_name, sha256 = store_file(PDF_BYTES)
+    attachment = Attachment(
+        request=foia_request, kind="supporting", original_filename="id.pdf",
+        stored_name=stored_name, content_type="application/pdf", size_bytes=len(PDF_BYTES),
+        sha256=sha256,
+    )  # fmt: skip
+    db.session.add(attachment)
+    db.session.commit()
+    answer = client.get(f"{link_path(app, foia_request)}/records/{attachment.id}")
+    answer.close()
+    assert answer.status_code == 404
