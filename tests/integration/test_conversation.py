@@ -445,3 +445,72 @@ def test_a_requester_cannot_download_files_sent_with_the_request_itself(app, cli
     answer = client.get(f"{link_path(app, foia_request)}/records/{attachment.id}")
     answer.close()
     assert answer.status_code == 404
+
+
+# --- 5. staff: the conversation and "reply waiting" -------------------------------------------------
+
+
+def test_the_queue_filters_and_counts_requests_with_a_reply_waiting(
+    app, client, make_request, officer
+):
+    from foia_portal.auth.services import issue_api_token
+    from foia_portal.staff import queue
+
+    waiting, answered, quiet = make_request(), make_request(), make_request()
+    for foia_request in (waiting, answered):
+        assert reply(client, link_path(app, foia_request), "Any news?").status_code == 303
+    # Staff writing back (any action shown to the requester) answers the reply; a note does not.
+    perform_action(answered, "message", officer, {"message": "Soon."}, today=DAY)
+    perform_action(waiting, "note", officer, {"text": "Look at this."}, today=DAY)
+    db.session.commit()
+    assert waiting.reply_waiting_since is not None and answered.reply_waiting_since is None
+
+    assert queue.summary(officer).reply_waiting == 1
+    token = issue_api_token(officer)
+    db.session.commit()
+    listed = client.get(
+        "/api/v1/staff/requests",
+        query_string={"reply_waiting": "true"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).get_json()
+    assert [r["tracking_number"] for r in listed["results"]] == [waiting.tracking_number]
+    assert listed["total"] == 1
+    everything = client.get(
+        "/api/v1/staff/requests", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
+    assert everything["total"] == 3
+
+    login(client, officer)
+    page = client.get("/staff/", query_string={"reply_waiting": "true"}).get_data(as_text=True)
+    assert waiting.tracking_number in page
+    assert answered.tracking_number not in page and quiet.tracking_number not in page
+    assert (
+        'id="filter-reply_waiting" name="reply_waiting" type="checkbox" value="1" checked' in page
+    )
+    assert re.search(r'<strong class="portal-count">1</strong> with a reply waiting', page)
+
+
+def test_the_staff_request_page_shows_the_conversation_and_the_reply_waiting(
+    app, client, acknowledged, officer
+):
+    app.config["FOIA_OFFICE_EMAIL"] = "foia@cops.example.gov"
+    perform_action(acknowledged, "message", officer, {"message": "Can you narrow it?"}, today=DAY)
+    db.session.commit()
+    assert reply(
+        client, link_path(app, acknowledged), "<script>alert(1)</script> Yes: 2024 only.",
+        [(io.BytesIO(b"my notes\n"), "notes.txt")],
+    ).status_code == 303  # fmt: skip
+    login(client, officer)
+    page = client.get(f"/staff/requests/{acknowledged.tracking_number}").get_data(as_text=True)
+    conversation = page[page.index('id="conversation"') : page.index('id="actions-heading"')]
+    assert conversation.index("Can you narrow it?") < conversation.index("Yes: 2024 only.")
+    assert "From the requester" in conversation and "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in conversation
+    (link,) = re.findall(r'href="(/staff/requests/[^"]+/attachments/\d+)">notes.txt<', conversation)
+    download = client.get(link)
+    assert download.status_code == 200 and download.data == b"my notes\n"
+    download.close()
+    assert 'id="reply-waiting"' in page
+    (notice,) = emails("workflow/reply_received")
+    assert "<script>" not in notice.body_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Yes: 2024 only." in notice.body_html
