@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -299,6 +300,10 @@ def reply_limit() -> str:
 
 
 NO_REPLY = "Write your reply, or attach a file."
+REPLY_CROSSED = (
+    "Your request was being updated by the office just as you sent this, so your reply was not "
+    "sent. Your text is below: send it again (choose any files again)."
+)
 NOT_STORED = (
     "We could not save your files just now, so your reply was not sent. Please try again in a "
     "few minutes; your text is below (choose the files again)."
@@ -329,6 +334,12 @@ def reply(token: str):
     except ReplyRefused as refused:
         db.session.rollback()
         form.form_errors.append(str(refused))
+        return render_status(token, form, 409)
+    except StaleDataError:
+        # The office changed the request in the same instant (optimistic locking).
+        db.session.rollback()
+        stored.discard()
+        form.form_errors.append(REPLY_CROSSED)
         return render_status(token, form, 409)
     except OSError:
         db.session.rollback()
