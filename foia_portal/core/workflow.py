@@ -29,6 +29,8 @@ ACTIONS: dict[str, Action] = {
                Status.IN_PROGRESS),
         Action("assign", "Assign", OPEN),
         Action("note", "Add an internal note", ALL_STATUSES),
+        # A plain message to the requester: no status change, no clock change.
+        Action("message", "Send the requester a message", ALL_STATUSES),
         # § 552(a)(6)(A)(ii): the clock stops while the office waits for the requester.
         Action("request_info", "Ask the requester", frozenset({Status.IN_PROGRESS}), Status.ON_HOLD),
         Action("resume", "Resume (requester answered)", frozenset({Status.ON_HOLD}),

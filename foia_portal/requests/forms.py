@@ -333,3 +333,31 @@ JSON_FIELDS = REQUEST_FIELDS + ("expedited_certified",)
 def validate_request_json(payload: Any) -> tuple[FoiaRequestForm, dict[str, list[str]]]:
     """Validate a JSON request body with the form's rules; returns the form and field errors."""
     return validate_json(FoiaRequestForm, payload, JSON_FIELDS)
+
+
+REPLY_MAX = 10_000
+
+
+class ReplyForm(FlaskForm):
+    """The requester's reply on their status page; its files are checked as at intake."""
+
+    class Meta:
+        # Anonymous public form, like the request form: no session, so no session-bound token.
+        # It posts to the signed status link, which a forging site cannot know (docs/security.md).
+        csrf = False
+
+    message = TextAreaField(
+        "Your reply",
+        filters=TEXT,
+        description=f"Up to {REPLY_MAX:,} characters. Your FOIA officer is emailed your reply.",
+        validators=[
+            Length(
+                max=REPLY_MAX, message=f"Write your reply in {REPLY_MAX:,} characters or fewer."
+            ),
+            no_control_characters,
+        ],
+    )
+    attachments = MultipleFileField(
+        "Files",
+        description="Optional. Up to 5 files, 20 MB each: PDF, PNG, JPEG, plain text or Word (DOCX).",
+    )

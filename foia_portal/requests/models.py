@@ -144,6 +144,12 @@ class FoiaRequest(db.Model):
             "fee_waiver_decided_at",
             **_set_only("fee_waiver_decided_at"),
         ),
+        # The queue's "reply waiting": the few requests whose requester wrote last.
+        sa.Index(
+            "ix_foia_request_reply_waiting_since",
+            "reply_waiting_since",
+            **_set_only("reply_waiting_since"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -192,6 +198,9 @@ class FoiaRequest(db.Model):
     fee_waiver_decision: Mapped[str | None] = mapped_column(sa.String(10))
     fee_waiver_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the requester replies on the status page, cleared when staff next write to them
+    # (any action shown to the requester): the queue's "reply waiting".
+    reply_waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_date: Mapped[date | None]
 
@@ -231,7 +240,9 @@ class FoiaRequest(db.Model):
 
 
 class Attachment(db.Model):
-    """A file sent with a request (`supporting`) or released to the requester (`released`)."""
+    """A file sent with a request (`supporting`), with a reply on the status page (`reply`), or
+    released to the requester (`released`). Files of a reply or a closing letter name the
+    timeline event they came with."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("foia_request.id"), index=True)
@@ -243,8 +254,11 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("request_event.id"))
 
     request: Mapped[FoiaRequest] = relationship(back_populates="attachments")
+    # One way only: a collection on the event would mark the append-only event changed.
+    event: Mapped[RequestEvent | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Attachment {self.id} {self.kind}>"

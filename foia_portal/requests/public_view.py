@@ -11,6 +11,7 @@ ISO 8601 strings, for JSON.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -29,7 +30,7 @@ from foia_portal.core.vocabulary import (
 )
 from foia_portal.platform.text import long_date
 from foia_portal.requests.clock import deadline_for
-from foia_portal.requests.models import FoiaRequest, RequestEvent
+from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
 from foia_portal.requests.uploads import display_filename
 
 RELEASED = "released"
@@ -44,6 +45,8 @@ HOLD_REASONS = {
 EVENT_LABELS = {
     "received": "Request received",
     "acknowledged": "Request acknowledged and placed in a processing track",
+    "message": "Message from the office",
+    "requester_replied": "You replied",
     "information_requested": "We asked you for information (clock paused)",
     "resumed": "Processing resumed (clock running again)",
     "extended": "Time extended because of unusual circumstances",
@@ -228,6 +231,57 @@ def timeline_view(
     return sorted(events, key=lambda event: event["date"])
 
 
+# The office's letters to the requester: every public event staff take that emails them.
+OFFICE_LETTERS = frozenset(
+    {
+        "acknowledged", "message", "information_requested", "resumed", "extended",
+        "estimate_revised", "expedited_granted", "expedited_denied", "fee_waiver_granted",
+        "fee_waiver_denied", "closed",
+    }
+)  # fmt: skip
+REQUESTER_REPLY = "requester_replied"
+# Files the requester may download through the signed link: what the office released to them
+# and what they sent with a reply on the status page (never the files sent with the request).
+REQUESTER_DOWNLOADS = frozenset({RELEASED, "reply"})
+
+
+def messages_view(
+    foia_request: FoiaRequest,
+    download_token: str | None,
+    file_url: Callable[[Attachment], str] | None = None,
+) -> list[dict[str, Any]]:
+    """The conversation, oldest first: every letter from the office and every reply from the
+    requester, with its files (a download URL only when the signed link is known; staff pages
+    give their own `file_url`)."""
+    # The request's files are loaded already (released records); no query per message.
+    files: dict[int, list[Attachment]] = {}
+    for attachment in foia_request.attachments:
+        if attachment.event_id is not None:
+            files.setdefault(attachment.event_id, []).append(attachment)
+    messages = []
+    for event in foia_request.events:
+        if not event.public or (event.kind not in OFFICE_LETTERS and event.kind != REQUESTER_REPLY):
+            continue
+        attachments = []
+        for attachment in files.get(event.id, []):
+            url = file_url(attachment) if file_url is not None else None
+            if download_token is not None and attachment.kind in REQUESTER_DOWNLOADS:
+                url = url_for(
+                    "requests.released_record", token=download_token, attachment_id=attachment.id
+                )
+            attachments.append({"name": display_filename(attachment.original_filename), "url": url})
+        messages.append(
+            {
+                "from": "requester" if event.kind == REQUESTER_REPLY else "office",
+                "sent_at": event.created_at,
+                "text": event.message
+                or ("" if event.kind == REQUESTER_REPLY else event_label(event.kind)),
+                "attachments": attachments,
+            }
+        )
+    return messages
+
+
 def awaiting_reply(foia_request: FoiaRequest) -> dict[str, Any] | None:
     """While on hold: the office's question, and when it was asked."""
     if foia_request.status != Status.ON_HOLD:
@@ -379,6 +433,7 @@ def build_public_view(
         "deadline": deadline_view(foia_request, deadline),
         "timeline": timeline_view(foia_request, rule),
         "released_records": released_records_view(foia_request, download_token),
+        "messages": messages_view(foia_request, download_token),
         # The assigned officer's public contact: a name, and the office's address (staff
         # mailboxes are not published).
         "assigned_officer": (

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -28,9 +29,10 @@ from foia_portal.platform.page_cache import cached_page
 from foia_portal.platform.text import strip_text
 from foia_portal.requests import services
 from foia_portal.requests.clock import deadline_for
-from foia_portal.requests.forms import FoiaRequestForm
+from foia_portal.requests.forms import FoiaRequestForm, ReplyForm
 from foia_portal.requests.models import Attachment, FoiaRequest
-from foia_portal.requests.public_view import build_public_view
+from foia_portal.requests.public_view import REQUESTER_DOWNLOADS, build_public_view
+from foia_portal.requests.replies import ReplyRefused, record_reply
 from foia_portal.requests.status_links import (
     read_status_token,
     status_page_stamp,
@@ -270,23 +272,94 @@ def status_link(token: str):
     """
     stamp = status_page_stamp(token)
     if stamp is None:
-        form = StatusLookupForm(formdata=None)
-        page = render_template("requests/status_lookup.html", form=form, link_invalid=True)
-        return private_page((page, 404))
+        return link_not_valid()
+    if request.args.get("replied") == "1":
+        # Right after a reply (post/redirect/get): the page with its confirmation, not cached.
+        return render_status(token, replied=True)
     return cached_page(("status", token, stamp, today_eastern()), lambda: render_status(token))
 
 
-def render_status(token: str):
+def link_not_valid():
+    form = StatusLookupForm(formdata=None)
+    page = render_template("requests/status_lookup.html", form=form, link_invalid=True)
+    return private_page((page, 404))
+
+
+def render_status(token: str, reply_form: ReplyForm | None = None, code: int = 200, **extra):
     foia_request = request_for_link(token)
     if foia_request is None:
         abort(404)
     view = build_public_view(foia_request, download_token=token)
-    return private_page(render_template("requests/status.html", view=view))
+    form = reply_form if reply_form is not None else ReplyForm(formdata=None)
+    page = render_template("requests/status.html", view=view, token=token, reply_form=form, **extra)
+    return private_page((page, code))
+
+
+def reply_limit() -> str:
+    return current_app.config["RATELIMIT_STATUS_LOOKUPS"]
+
+
+NO_REPLY = "Write your reply, or attach a file."
+REPLY_CROSSED = (
+    "Your request was being updated by the office just as you sent this, so your reply was not "
+    "sent. Your text is below: send it again (choose any files again)."
+)
+NOT_STORED = (
+    "We could not save your files just now, so your reply was not sent. Please try again in a "
+    "few minutes; your text is below (choose the files again)."
+)
+
+
+@bp.route("/foia/status/<token>/reply", methods=["POST"])
+@limiter.limit(reply_limit)
+def reply(token: str):
+    """The requester's reply on the status page; 303 back to the page with a confirmation."""
+    foia_request = request_for_link(token)
+    if foia_request is None:
+        return link_not_valid()
+    form = ReplyForm()
+    valid = form.validate()
+    files, problems = check_uploaded_files(request.files.getlist("attachments"))
+    if problems:
+        form.attachments.errors = list(form.attachments.errors) + problems
+    elif valid and not form.message.data and not files:
+        form.message.errors = [*form.message.errors, NO_REPLY]
+        valid = False
+    if not valid or problems:
+        return render_status(token, form, 422)
+    stored = services.StoredFiles()
+    try:
+        record_reply(foia_request, form.message.data, files, stored)
+        db.session.commit()
+    except ReplyRefused as refused:
+        db.session.rollback()
+        form.form_errors.append(str(refused))
+        return render_status(token, form, 409)
+    except StaleDataError:
+        # The office changed the request in the same instant (optimistic locking).
+        db.session.rollback()
+        stored.discard()
+        form.form_errors.append(REPLY_CROSSED)
+        return render_status(token, form, 409)
+    except OSError:
+        db.session.rollback()
+        stored.discard()
+        current_app.logger.exception("could not store a reply's files")
+        form.attachments.errors = [*form.attachments.errors, NOT_STORED]
+        return render_status(token, form, 503)
+    except BaseException:
+        db.session.rollback()
+        stored.discard()
+        raise
+    send_after_commit()
+    location = url_for("requests.status_link", token=token, replied=1, _anchor="conversation")
+    return private_page(redirect(location, 303))
 
 
 @bp.route("/foia/status/<token>/records/<int:attachment_id>")
 def released_record(token: str, attachment_id: int):
-    """Download a record released to the requester: signed link only, always as an attachment."""
+    """Download a record released to the requester, or a file they sent with a reply: signed link
+    only, always as an attachment."""
     foia_request = request_for_link(token)
     if foia_request is None:
         abort(404)
@@ -294,7 +367,7 @@ def released_record(token: str, attachment_id: int):
     if (
         attachment is None
         or attachment.request_id != foia_request.id
-        or attachment.kind != "released"
+        or attachment.kind not in REQUESTER_DOWNLOADS
     ):
         abort(404)
     path = stored_path(attachment.stored_name)

@@ -126,6 +126,15 @@ class NoteForm(ActionForm):
     )
 
 
+class MessageForm(ActionForm):
+    message = message_field(
+        "Message to the requester",
+        required=True,
+        description="Shown on their status page and emailed to them. The status and the clock "
+        "do not change.",
+    )
+
+
 class RequestInfoForm(ActionForm):
     message = message_field(
         "Message to the requester",
@@ -219,6 +228,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "acknowledge": AcknowledgeForm,
     "assign": AssignForm,
     "note": NoteForm,
+    "message": MessageForm,
     "request_info": RequestInfoForm,
     "resume": ResumeForm,
     "extend": ExtendForm,
@@ -392,6 +402,12 @@ class QueueFilterForm(Form):
     )
     overdue = BooleanField(
         "Overdue only",
+        false_values=OVERDUE_FALSE,
+        validators=[yes_or_no_word],
+    )
+    reply_waiting = BooleanField(
+        "Reply waiting only",
+        description="The requester replied on the status page and staff have not written back.",
         false_values=OVERDUE_FALSE,
         validators=[yes_or_no_word],
     )

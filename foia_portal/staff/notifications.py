@@ -101,6 +101,11 @@ def acknowledgment(foia_request, message: str | None = None):
     return _queue("acknowledgment", foia_request, "We are processing your request", message=message)
 
 
+def plain_message(foia_request, message: str):
+    """A message from the office; the requester can answer on the status page or by replying."""
+    return _queue("message", foia_request, "A message about your request", message=message)
+
+
 def information_requested(foia_request, message: str, reason: str):
     """The office needs something from the requester; the clock stops until they answer."""
     return _queue(
@@ -185,17 +190,20 @@ def final_response(foia_request, message: str, released: list):
     )
 
 
-def assignment_notice(foia_request, officer, assigned_by):
-    """Tell an officer a request is now theirs (internal: no requester data beyond the basics)."""
+def _staff_link(foia_request) -> str:
+    """The request's page in the staff workspace, absolute."""
     from flask import url_for
 
     if has_request_context():
-        link = url_for(
-            "staff.request_detail", tracking_number=foia_request.tracking_number, _external=False
-        )
+        link = url_for("staff.request_detail", tracking_number=foia_request.tracking_number)
     else:
         with current_app.test_request_context("/"):
             link = url_for("staff.request_detail", tracking_number=foia_request.tracking_number)
+    return current_app.config["PUBLIC_BASE_URL"] + link
+
+
+def assignment_notice(foia_request, officer, assigned_by):
+    """Tell an officer a request is now theirs (internal: no requester data beyond the basics)."""
     return _queue(
         "assigned",
         foia_request,
@@ -203,5 +211,31 @@ def assignment_notice(foia_request, officer, assigned_by):
         recipient=officer.email,
         officer_name=officer.name,
         assigned_by=assigned_by.name,
-        staff_url=current_app.config["PUBLIC_BASE_URL"] + link,
+        staff_url=_staff_link(foia_request),
+    )
+
+
+def reply_received(foia_request, reply, files: list[str], resumed: bool):
+    """Tell the assigned officer (or the office inbox when unassigned) the requester replied."""
+    officer = foia_request.assignee
+    recipient = (
+        officer.email
+        if officer is not None and officer.active
+        else current_app.config.get("FOIA_OFFICE_EMAIL")
+    )
+    if not recipient:
+        current_app.logger.warning(
+            "FOIA_OFFICE_EMAIL is not set: no notice of the reply to request %s", foia_request.id
+        )
+        return None
+    return _queue(
+        "reply_received",
+        foia_request,
+        "The requester replied",
+        recipient=recipient,
+        officer_name=officer.name if officer is not None and officer.active else None,
+        reply=reply.message,
+        files=files,
+        resumed=resumed,
+        staff_url=_staff_link(foia_request),
     )

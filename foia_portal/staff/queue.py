@@ -60,6 +60,7 @@ class QueueFilters:
     assignee: str = ""  # "", "mine", "unassigned" or an email
     assignee_id: int | None = None  # resolved from `assignee`
     overdue: bool = False
+    reply_waiting: bool = False
     due_within: int | None = None
     received_from: date | None = None
     received_to: date | None = None
@@ -77,6 +78,7 @@ class QueueFilters:
             "track": self.track,
             "assignee": self.assignee,
             "overdue": "1" if self.overdue else "",
+            "reply_waiting": "1" if self.reply_waiting else "",
             "due_within": "" if self.due_within is None else str(self.due_within),
             "received_from": self.received_from.isoformat() if self.received_from else "",
             "received_to": self.received_to.isoformat() if self.received_to else "",
@@ -133,6 +135,7 @@ def parse_filters(
         assignee=assignee,
         assignee_id=assignee_id,
         overdue=bool(data.get("overdue")),
+        reply_waiting=bool(data.get("reply_waiting")),
         due_within=data.get("due_within"),
         received_from=data.get("received_from"),
         received_to=data.get("received_to"),
@@ -194,6 +197,8 @@ def where_clauses(filters: QueueFilters) -> list:
     if filters.overdue:
         clauses.append(status_in(CLOCK_RUNNING))
         clauses.append(FoiaRequest.due_date < today)
+    if filters.reply_waiting:
+        clauses.append(FoiaRequest.reply_waiting_since.is_not(None))
     if filters.due_within is not None:
         clauses.append(status_in(CLOCK_RUNNING))
         clauses.append(FoiaRequest.due_date >= today)
@@ -449,6 +454,7 @@ class QueueSummary:
     due_soon_days: int
     mine_open: int | None
     fiscal_year: int
+    reply_waiting: int = 0  # requests whose requester replied and awaits staff
 
 
 def summary(user: StaffUser | None = None, today: date | None = None) -> QueueSummary:
@@ -481,8 +487,19 @@ def summary(user: StaffUser | None = None, today: date | None = None) -> QueueSu
         )
     )
     mine = mine_open(user) if user is not None else None
+    reply_waiting = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            FoiaRequest.reply_waiting_since.is_not(None), FoiaRequest.is_test.is_(False)
+        )
+    )
     return QueueSummary(
-        by_status, overdue or 0, due_soon or 0, DUE_SOON_BUSINESS_DAYS, mine, fiscal_year
+        by_status,
+        overdue or 0,
+        due_soon or 0,
+        DUE_SOON_BUSINESS_DAYS,
+        mine,
+        fiscal_year,
+        reply_waiting,
     )
 
 

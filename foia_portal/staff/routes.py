@@ -33,6 +33,7 @@ from foia_portal.reports.dashboard import dashboard_figures
 from foia_portal.requests import services as intake
 from foia_portal.requests.clock import deadline_for
 from foia_portal.requests.models import Attachment, FoiaRequest, RequestEvent
+from foia_portal.requests.public_view import messages_view
 from foia_portal.requests.uploads import check_uploaded_files, stored_path
 from foia_portal.staff import queue as queue_module
 from foia_portal.staff.blueprint import bp
@@ -150,6 +151,13 @@ def render_request(foia_request: FoiaRequest, failed: tuple[str, object] | None 
         open_action=failed[0] if failed is not None else None,
         staff=staff,
         timeline=staff_timeline(foia_request, {person.id: person.name for person in staff}),
+        conversation=messages_view(
+            foia_request,
+            None,
+            lambda a: url_for(
+                "staff.attachment", tracking_number=foia_request.tracking_number, attachment_id=a.id
+            ),
+        ),
         emails=emails,
         active_nav="queue",
         **extra,
@@ -178,6 +186,7 @@ def done_message(action: str, foia_request: FoiaRequest, values: dict) -> str:
         "acknowledge": f"Request acknowledged and placed on the {track.lower()} track.",
         "assign": f"Request assigned to {assignee.name}." if assignee else "Request unassigned.",
         "note": "Internal note added to the timeline.",
+        "message": "Message sent to the requester; it is on their status page too.",
         "request_info": "Question sent to the requester; the clock is stopped until they answer.",
         "resume": "Processing resumed; the clock is running again.",
         "extend": "Time extended by 10 business days; the requester has been told why.",

@@ -4,7 +4,10 @@
 status machine (`foia_portal.core.workflow`), changes the request, keeps its due date right,
 records a timeline event (who, when, what changed, the previous and the new due date) and queues
 the emails the law requires. It flushes and never commits: the caller commits, then calls
-`send_after_commit()`.
+`send_after_commit()`. An action staff show the requester answers any reply waiting.
+
+`actor` None: the portal acts on the requester's own act, with an officer's rights (a reply on
+the status page ends a hold through `resume`: foia_portal/requests/replies.py).
 
 Errors, and what the HTTP layers answer:
 - `ActionInvalid` — a value is wrong for this request (422, with `errors` by field);
@@ -16,7 +19,7 @@ Errors, and what the HTTP layers answer:
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,6 +32,7 @@ from foia_portal.core.vocabulary import (
     DISPOSITIONS_REQUIRING_EXEMPTIONS,
     EXEMPTIONS,
     Disposition,
+    Role,
     Status,
     Track,
 )
@@ -38,10 +42,11 @@ from foia_portal.core.workflow import (
     check_request_action,
 )
 from foia_portal.extensions import db
+from foia_portal.platform.text import long_date
 from foia_portal.platform.types import utcnow
 from foia_portal.reports import closures
 from foia_portal.requests.clock import refresh_due_date
-from foia_portal.requests.models import FoiaRequest, HoldPeriod, RequestEvent
+from foia_portal.requests.models import Attachment, FoiaRequest, HoldPeriod, RequestEvent
 from foia_portal.requests.services import StoredFiles, record_event, store_attachment
 from foia_portal.requests.uploads import CheckedUpload
 from foia_portal.staff import notifications
@@ -98,16 +103,18 @@ def invalid(field: str, message: str) -> ActionInvalid:
 @dataclass
 class ActionContext:
     foia_request: FoiaRequest
-    actor: StaffUser
+    actor: StaffUser | None  # None: the portal, on the requester's own act
     values: dict[str, Any]
     today: date
     stored: StoredFiles
+    # Files the action added, linked to its timeline event (a closing letter's released records).
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 def perform_action(
     foia_request: FoiaRequest,
     action_name: str,
-    actor: StaffUser,
+    actor: StaffUser | None,
     values: dict[str, Any] | None = None,
     expected_version: int | None = None,
     *,
@@ -117,7 +124,7 @@ def perform_action(
     """Take one workflow action on a request and return the timeline event it recorded."""
     if action_name not in ACTION_SERVICES:
         raise invalid("action", f"Unknown action “{action_name}”.")
-    check_request_action(action_name, foia_request, actor.role)
+    check_request_action(action_name, foia_request, actor.role if actor else Role.OFFICER)
     # A note adds a line and overwrites nothing, so it never needs the latest version.
     stale = expected_version is not None and expected_version != foia_request.version
     if stale and action_name != "note":
@@ -139,15 +146,19 @@ def perform_action(
         # (the UPDATE … WHERE version = ? matched nothing; autoflush may raise it mid-action).
         raise RequestChanged() from None
     changes = changed_fields(before, snapshot(foia_request))
+    if public and actor is not None:
+        foia_request.reply_waiting_since = None  # staff have written back
     event = record_event(
         foia_request,
         kind,
         public=public,
         message=message,
-        actor_id=actor.id,
+        actor_id=actor.id if actor else None,
         previous_due_date=previous_due,
         details={"action": action_name, "changes": changes, **details},
     )
+    for attachment in context.attachments:
+        attachment.event = event
     if after_flush is not None:
         after_flush()
     db.session.flush()
@@ -300,6 +311,13 @@ def note(c: ActionContext):
     return "note", False, _text(c.values, "text", "the note"), {}, None
 
 
+def message(c: ActionContext):
+    """A plain message to the requester: shown on the status page and emailed; nothing else moves."""
+    r = c.foia_request
+    text = _text(c.values, "message", "the message to the requester")
+    return "message", True, text, {}, lambda: notifications.plain_message(r, text)
+
+
 def request_info(c: ActionContext):
     """in_progress → on_hold: ask the requester; the clock stops (§ 552(a)(6)(A)(ii))."""
     r = c.foia_request
@@ -357,6 +375,13 @@ def resume(c: ActionContext):
     message = _text(c.values, "message", "a message", required=False)
     details = {"paused_business_days": paused, "hold_reason": hold.reason}
     details["answered_on"] = answered_on.isoformat()
+    if c.actor is None:
+        # § 552(a)(6)(A)(ii): the agency's receipt of the requester's response ends the toll.
+        details["ended_by"] = "requester_reply"
+        message = message or (
+            f"Your reply of {long_date(answered_on)} ended the pause: the clock runs again from "
+            "that day (5 U.S.C. § 552(a)(6)(A)(ii))."
+        )
     return (
         "resumed",
         True,
@@ -464,6 +489,7 @@ def close(c: ActionContext):
     files: list[CheckedUpload] = c.values.get("released") or []
     released = [store_attachment(u, "released", c.stored, c.actor.id) for u in files]
     r.attachments.extend(released)
+    c.attachments.extend(released)
     for hold in r.holds:
         if hold.ended_on is None:
             hold.ended_on = c.today
@@ -513,6 +539,7 @@ ACTION_SERVICES = {
     "acknowledge": acknowledge,
     "assign": assign,
     "note": note,
+    "message": message,
     "request_info": request_info,
     "resume": resume,
     "extend": extend,

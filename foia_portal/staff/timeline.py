@@ -28,6 +28,8 @@ HEADINGS = {
     "assigned": "Assigned",
     "unassigned": "Unassigned",
     "note": "Internal note",
+    "message": "Message sent to the requester",
+    "requester_replied": "The requester replied",
     "information_requested": "Asked the requester for information (clock stopped)",
     "resumed": "Processing resumed (clock running again)",
     "extended": "Time extended for unusual circumstances",
@@ -126,6 +128,10 @@ def _facts(event: RequestEvent, people: dict[int, str]) -> list[str]:
         facts.append(f"Unusual circumstance: {EXTENSION_REASONS.get(reason, reason)}")
     elif reason and event.kind == "reopened":
         facts.append(f"Why: {reason}")
+    if details.get("ended_by") == "requester_reply":
+        facts.append("Ended by the requester's reply on the status page (§ 552(a)(6)(A)(ii))")
+    if event.kind == "requester_replied" and details.get("files"):
+        facts.append("Files: " + ", ".join(details["files"]))
     if details.get("paused_business_days"):
         days = details["paused_business_days"]
         facts.append(f"Clock was stopped {days} business day{'s' if days != 1 else ''}")
@@ -149,7 +155,13 @@ def staff_timeline(foia_request: FoiaRequest, people: dict[int, str]) -> list[Ti
         TimelineEntry(
             heading=HEADINGS.get(event.kind) or event_label(event.kind),
             at=event.created_at,
-            actor=event.actor.name if event.actor else "The requester or the system",
+            actor=event.actor.name
+            if event.actor
+            else (
+                "The requester"
+                if event.kind == "requester_replied"
+                else "The requester or the system"
+            ),
             public=event.public,
             message=event.message,
             previous_due_date=event.previous_due_date,
