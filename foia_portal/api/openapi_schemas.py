@@ -213,6 +213,35 @@ def component_schemas() -> dict[str, Any]:
                 "estimated_completion_date": NULLABLE_DATE,
                 "disposition": DISPOSITION,
                 "timeline": {"type": "array", "items": timeline_event},
+                "messages": {
+                    "type": "array",
+                    "description": "The conversation, oldest first: the office's messages and "
+                    "the requester's replies.",
+                    "items": {
+                        "type": "object",
+                        "required": ["from", "sent_at", "text", "attachments"],
+                        "properties": {
+                            "from": {"type": "string", "enum": ["office", "requester"]},
+                            "sent_at": {"type": "string", "format": "date-time"},
+                            "text": {"type": "string"},
+                            "attachments": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["name", "url"],
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                        "url": {
+                                            "type": ["string", "null"],
+                                            "description": "Null in this lookup: files are "
+                                            "downloaded through the emailed status link.",
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
             },
         },
         "FaqResult": {
