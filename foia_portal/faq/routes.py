@@ -20,7 +20,7 @@ from foia_portal.extensions import csrf, db, limiter
 from foia_portal.faq import services
 from foia_portal.faq.answers import meta_description
 from foia_portal.faq.forms import FaqFeedbackForm, FaqVoteForm
-from foia_portal.faq.search import search_faqs
+from foia_portal.faq.search import MAX_QUERY_CHARS, search_faqs
 
 bp = Blueprint("faq", __name__)
 
@@ -63,7 +63,7 @@ def render_search(query: str, page: int):
     results = search_faqs(query, page=page, per_page=current_app.config["FAQ_PAGE_SIZE"])
     if results.is_empty_query:
         return render_index(results)
-    return render_template("faq/search.html", results=results)
+    return render_template("faq/search.html", results=results, max_query_chars=MAX_QUERY_CHARS)
 
 
 @bp.route("/faq/<slug>")

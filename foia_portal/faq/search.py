@@ -4,8 +4,8 @@ Each database searches with its own engine (see docs/faq-search.md):
 - SQLite: FTS5 `faq_fts` (porter stemming), ranked by bm25 with the question weighted above the
   answer; `faq_fts_trigram` finds articles close to misspelt words.
 - PostgreSQL: the stored tsvector `faq_fts_document` (question weight A, answer B; GIN index
-  `ix_faq_search_document`), ranked by `ts_rank_cd`, with `websearch_to_tsquery` for "all the
-  words"; pg_trgm `similarity` over the FAQ's words (`faq_fts_word`, `ix_faq_search_trigram`)
+  `ix_faq_search_document`), ranked by `ts_rank_cd`, articles with all the words first;
+  pg_trgm `similarity` over the FAQ's words (`faq_fts_word`, `ix_faq_search_trigram`)
   for misspelt words.
 
 A query is never handed to a search engine as syntax. It is cut into word tokens; each token is
@@ -41,7 +41,9 @@ MARK_START = "\ue000"
 MARK_END = "\ue001"
 SENTINELS = (MARK_START, MARK_END)
 
-MAX_QUERY_CHARS = 500  # longer input is cut: nobody's question is longer, and work stays bounded
+# Longer input is cut (at a word where it can) and the page says so: a question is shorter, and
+# the work a search does stays bounded.
+MAX_QUERY_CHARS = 200
 MAX_WORDS = 16
 MIN_TYPO_WORD_LENGTH = 3
 TYPO_SIMILARITY = 0.4  # trigram similarity (as pg_trgm computes it) a correction must reach
@@ -103,6 +105,7 @@ class SearchResults:
     page: int = 1
     per_page: int = 10
     did_you_mean: str | None = None  # the query with misspelt words corrected, when any were
+    query_truncated: bool = False  # the input was longer than MAX_QUERY_CHARS and was cut
     # More than MAX_COUNTED articles match; `total` is then MAX_COUNTED ("more than 1,000").
     total_capped: bool = False
 
@@ -119,13 +122,25 @@ class SearchResults:
 # ------------------------------------------------------------------------------- text helpers
 
 
-def clean_query(raw: str | None) -> str:
-    """Any string → a safe query: NFKC, no control characters or sentinels, bounded length."""
+def prepare_query(raw: str | None) -> tuple[str, bool]:
+    """Any string → (a safe query, whether it was cut): NFKC, no control characters or
+    sentinels, at most MAX_QUERY_CHARS, cut before a word that would not fit whole."""
     if not raw:
-        return ""
+        return "", False
     text = unicodedata.normalize("NFKC", str(raw)[: MAX_QUERY_CHARS * 4])
     text = _CONTROL.sub(" ", text).encode("utf-8", "replace").decode("utf-8")
-    return " ".join(text.split())[:MAX_QUERY_CHARS]
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUERY_CHARS:
+        return text, False
+    cut = text[:MAX_QUERY_CHARS]
+    if text[MAX_QUERY_CHARS] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(), True
+
+
+def clean_query(raw: str | None) -> str:
+    """Any string → a safe query (see prepare_query)."""
+    return prepare_query(raw)[0]
 
 
 def query_words(query: str) -> tuple[str, ...]:
@@ -533,15 +548,15 @@ class PostgresSearch:
     def ranked_ids(self, words, query: str, total: int, limit: int, offset: int) -> list:
         """The ids of this page's articles, best first: as SqliteSearch.ranked_ids.
 
-        Up to MAX_COUNTED matches: articles holding all the words (websearch_to_tsquery: quotes
-        are phrases, "-" excludes) first, then by cover density (ts_rank_cd). Beyond, the
+        Up to MAX_COUNTED matches: articles holding all the words first (quotes and "-" are
+        plain text, as on SQLite), then by cover density (ts_rank_cd). Beyond, the
         same tiers as on SQLite (weight A is the question), newest first within each, each a
         LIMIT'd query that PostgreSQL answers by walking the primary key backwards or from the
         GIN index, whichever it expects to be cheaper.
         """
         values = {
             "any": self.any_word(words),
-            "query": query,
+            "every": self.every_word(words),
             "limit": limit,
             "offset": offset,
         }
@@ -550,7 +565,7 @@ class PostgresSearch:
                 SELECT d.faq_id FROM faq_fts_document d
                 WHERE d.document @@ to_tsquery('english', :any)
                     AND d.faq_id NOT IN {self.UNPUBLISHED}
-                ORDER BY (d.document @@ websearch_to_tsquery('english', :query))::int DESC,
+                ORDER BY (d.document @@ to_tsquery('english', :every))::int DESC,
                     ts_rank_cd(d.document, to_tsquery('english', :any)) DESC, d.faq_id
                 LIMIT :limit OFFSET :offset
             """  # noqa: S608 (constants only; the values are bound)
@@ -652,11 +667,12 @@ def correct_typos(engine, words: tuple[str, ...]) -> dict[str, str]:
 def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> SearchResults:
     """Ranked search of the published FAQ: hits with highlighted snippets, total, page, and a
     "did you mean" when misspelt words were corrected. Any input is safe."""
-    query = clean_query(raw_query)
+    query, truncated = prepare_query(raw_query)
+    cleaned = query
     words = query_words(query)
     per_page = max(1, min(per_page, 50))
     if not words:
-        return SearchResults(query=query, words=(), per_page=per_page)
+        return SearchResults(query=query, words=(), per_page=per_page, query_truncated=truncated)
 
     engine = engine_for_session()
     searched = content_words(words)
@@ -680,7 +696,7 @@ def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> Sea
         for slug, question, category, category_slug, question_marked, snippet in rows
     ]
     return SearchResults(
-        query=clean_query(raw_query),
+        query=cleaned,
         words=words,
         hits=hits,
         total=min(total, MAX_COUNTED),
@@ -688,4 +704,5 @@ def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> Sea
         per_page=per_page,
         did_you_mean=did_you_mean,
         total_capped=total > MAX_COUNTED,
+        query_truncated=truncated,
     )
