@@ -13,8 +13,8 @@ from foia_portal.faq.search import (
     mark_highlights,
     query_words,
     search_faqs,
-    similarity,
 )
+from foia_portal.faq.words import similarity
 
 
 def slugs(results) -> list[str]:

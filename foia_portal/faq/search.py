@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +34,14 @@ from markupsafe import Markup, escape
 
 from foia_portal.core.text import SENTENCE_END
 from foia_portal.extensions import db
+from foia_portal.faq.words import (
+    MIN_TYPO_WORD_LENGTH,
+    STOP_WORDS,
+    TYPO_SIMILARITY,
+    WORD,
+    Vocabulary,
+    VocabularyCache,
+)
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"
@@ -45,9 +51,6 @@ SENTINELS = (MARK_START, MARK_END)
 # the work a search does stays bounded.
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 16
-MIN_TYPO_WORD_LENGTH = 3
-TYPO_SIMILARITY = 0.4  # trigram similarity (as pg_trgm computes it) a correction must reach
-TYPO_CHOICES = 3  # closest words per misspelt word, checked against the published FAQ
 # Counting stops here ("more than 1,000 answers"), and so does the shortlist bm25 ranks: past
 # it, work would grow with the size of the FAQ for pages nobody reads.
 MAX_COUNTED = 1000
@@ -60,21 +63,8 @@ TIER_WINDOW = 5000
 # SQLite snippets: page articles closer than this many rowids are found in one walk of the index.
 SNIPPET_RUN_GAP = 2000
 
-# Words that carry no meaning in a search: PostgreSQL's English stop list (Snowball), used on
-# SQLite, where FTS5 has none, so that "how do I …" does not match every article.
-_STOP_WORD_LIST = """
-    a about above after again against all am an and any are as at be because been before being
-    below between both but by can did do does doing don down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself
-    just me more most my myself no nor not now of off on once only or other our ours ourselves
-    out over own s same she should so some such t than that the their theirs them themselves then
-    there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves
-"""
-STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f" + MARK_START + MARK_END + r"]")
-_WORD = re.compile(r"[^\W_]+")
 _MARKED = re.compile(re.escape(MARK_START) + r"(.*?)" + re.escape(MARK_END), re.S)
 
 
@@ -145,7 +135,7 @@ def clean_query(raw: str | None) -> str:
 
 def query_words(query: str) -> tuple[str, ...]:
     """Lower-case word tokens (letters and digits), duplicates dropped, at most MAX_WORDS."""
-    words = dict.fromkeys(w.lower() for w in _WORD.findall(query))
+    words = dict.fromkeys(w.lower() for w in WORD.findall(query))
     return tuple(w[:64] for w in words)[:MAX_WORDS]
 
 
@@ -183,68 +173,6 @@ def mark_highlights(text: str | None) -> Markup:
     for sentinel in SENTINELS:
         marked = marked.replace(sentinel, "")
     return Markup(marked)  # noqa: S704  (escaped above; only our own <mark> tags added)
-
-
-def trigrams(word: str) -> set[str]:
-    """pg_trgm's trigrams of one word: lower case, two spaces before and one after."""
-    padded = f"  {word.lower()} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def similarity(a: str, b: str) -> float:
-    """pg_trgm's similarity(): shared trigrams over all trigrams of the two words."""
-    ta, tb = trigrams(a), trigrams(b)
-    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
-
-
-class Vocabulary:
-    """The FAQ's words with how many articles hold each, and a trigram index over them, for
-    "did you mean": the closest words to a misspelt one, as pg_trgm's similarity() ranks them."""
-
-    def __init__(self, rows):
-        self.words: list[str] = []
-        self.grams: list[int] = []  # number of trigrams of each word
-        self.frequency: list[int] = []
-        self.index: dict[str, list[int]] = {}
-        for word, documents in rows:
-            if len(word) < MIN_TYPO_WORD_LENGTH or not _WORD.fullmatch(word):
-                continue
-            number = len(self.words)
-            grams = trigrams(word)
-            self.words.append(word)
-            self.grams.append(len(grams))
-            self.frequency.append(documents)
-            for gram in grams:
-                self.index.setdefault(gram, []).append(number)
-
-    def closest(self, word: str, choices: int = TYPO_CHOICES) -> list[str]:
-        """Up to `choices` words at least TYPO_SIMILARITY similar, closest (then commonest)
-        first."""
-        grams = trigrams(word)
-        shared = Counter(n for gram in grams for n in self.index.get(gram, ()))
-        scored = []
-        for number, common in shared.items():
-            score = common / (len(grams) + self.grams[number] - common)
-            if score >= TYPO_SIMILARITY and self.words[number] != word:
-                scored.append((-score, -self.frequency[number], self.words[number]))
-        return [candidate for *_, candidate in sorted(scored)[:choices]]
-
-
-class VocabularyCache:
-    """One Vocabulary per database, reloaded when the database says its word list changed."""
-
-    def __init__(self):
-        self._entries: dict = {}
-        self._lock = threading.Lock()
-
-    def get(self, bind, version, load) -> Vocabulary:
-        key = str(bind.url)
-        entry = self._entries.get(key)
-        if entry is None or entry[0] != version:
-            entry = (version, load())
-            with self._lock:
-                self._entries[key] = entry
-        return entry[1]
 
 
 _VOCABULARIES = VocabularyCache()
