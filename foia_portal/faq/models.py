@@ -1,5 +1,5 @@
-"""FAQ categories, articles, helpfulness votes, readers' feedback and the suggestions shown
-before filing."""
+"""FAQ categories, articles, helpfulness votes, readers' feedback, the suggestions shown before
+filing, and the search synonyms the editors keep."""
 
 from __future__ import annotations
 
@@ -101,7 +101,20 @@ class FaqSuggestion(db.Model):
         return f"<FaqSuggestion {self.id}>"
 
 
-# Kept FAQ pages follow every change to an article or a category, but not the votes' counts,
-# which no public page shows (core/content_version.py). Readers' feedback is shown only to staff
-# and so moves nothing.
-moved_by(FAQ, Faq, FaqCategory, unshown=frozenset({"helpful_yes", "helpful_no"}))
+class FaqSynonymSet(db.Model):
+    """Search terms the FAQ's editors say are equivalent ("fee", "charge", "cost"), used by the
+    search beside the built-in glossary (faq/glossary.py, faq/synonyms.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # lower case, as written
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<FaqSynonymSet {self.id} {self.terms[:3]}>"
+
+
+# Kept FAQ pages follow every change to an article, a category or a synonym set (a new synonym
+# changes search results), but not the votes' counts, which no public page shows
+# (core/content_version.py). Readers' feedback is shown only to staff and so moves nothing.
+moved_by(FAQ, Faq, FaqCategory, FaqSynonymSet, unshown=frozenset({"helpful_yes", "helpful_no"}))

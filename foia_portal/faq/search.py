@@ -26,7 +26,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 
 from foia_portal.core.text import SENTENCE_END
 from foia_portal.extensions import db
+from foia_portal.faq.synonyms import Glossary, SearchPlan, current_glossary
 from foia_portal.faq.words import (
     MIN_TYPO_WORD_LENGTH,
     STOP_WORDS,
@@ -41,6 +42,7 @@ from foia_portal.faq.words import (
     WORD,
     Vocabulary,
     VocabularyCache,
+    similarity,
 )
 
 MARK_START = "\ue000"
@@ -51,6 +53,12 @@ SENTINELS = (MARK_START, MARK_END)
 # the work a search does stays bounded.
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 16
+# A phrase of the query found in an article counts on top of its words; a synonym counts half of
+# the word typed, so that it ranks below the exact word, never above it (faq/synonyms.py).
+PHRASE_WEIGHT = 1.0
+SYNONYM_WEIGHT = 0.5
+# How well the article's question alone matches, added to how well the whole article matches.
+QUESTION_WEIGHT = 1.0
 # Counting stops here ("more than 1,000 answers"), and so does the shortlist bm25 ranks: past
 # it, work would grow with the size of the FAQ for pages nobody reads.
 MAX_COUNTED = 1000
@@ -139,10 +147,9 @@ def query_words(query: str) -> tuple[str, ...]:
     return tuple(w[:64] for w in words)[:MAX_WORDS]
 
 
-def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The words worth searching for; all of them when every one is a stop word."""
-    meaningful = tuple(w for w in words if w not in STOP_WORDS)
-    return meaningful or words
+def query_tokens(query: str) -> tuple[str, ...]:
+    """Lower-case word tokens in the order typed, repeats kept (phrases need the order)."""
+    return tuple(w.lower()[:64] for w in WORD.findall(query))[: 2 * MAX_WORDS]
 
 
 def sentence_bounded(snippet: str | None) -> str:
@@ -179,6 +186,16 @@ _VOCABULARIES = VocabularyCache()
 
 
 # ------------------------------------------------------------------------------- engines
+
+
+def ranked_parts(plan: SearchPlan) -> list[tuple[tuple, float]]:
+    """What the ranking adds up, with its weight: the words, the phrases, the synonyms."""
+    parts: list[tuple[tuple, float]] = [(plan.words, 1.0)]
+    if plan.phrases:
+        parts.append((plan.phrases, PHRASE_WEIGHT))
+    if plan.alternatives:
+        parts.append((plan.alternatives, SYNONYM_WEIGHT))
+    return parts
 
 
 def published_page_of_tiers(tiers: str, values: dict) -> list[int]:
@@ -224,7 +241,9 @@ class SqliteSearch:
     """FTS5: `faq_fts` (porter) for ranked search; `faq_fts_plain_vocab` for misspellings."""
 
     # bm25 weights per column: a word in the question counts ten times a word in the answer.
-    RANK = "bm25(10.0, 1.0)"
+    RANK = "bm25(faq_fts, 10.0, 1.0)"
+    # The question alone, measured against its own length (migration 0008).
+    QUESTION_RANK = "bm25(faq_fts_question)"
     # Unpublished articles stay indexed; they are left out by id (the partial index
     # ix_faq_search_unpublished holds them), so no match has to read its `faq` row.
     UNPUBLISHED = "(SELECT id FROM faq WHERE NOT published)"
@@ -233,9 +252,16 @@ class SqliteSearch:
     VOCAB_VERSION = "(SELECT block FROM faq_fts_plain_data WHERE id = 10)"
 
     @staticmethod
-    def match_expression(words: tuple[str, ...], operator: str = "OR") -> str:
+    def match_expression(terms, operator: str = "OR") -> str:
+        """Words (str) or terms (tuples of words) as FTS5 phrases joined by `operator`."""
         # Tokens hold only letters and digits, so a double-quoted FTS5 string cannot break out.
-        return f" {operator} ".join(f'"{w}"' for w in words)
+        return f" {operator} ".join(
+            f'"{term}"' if isinstance(term, str) else f'"{" ".join(term)}"' for term in terms
+        )
+
+    def any_term(self, plan: SearchPlan) -> str:
+        """Every word of the query and every synonym: what an article must match to be found."""
+        return self.match_expression(plan.words + plan.alternatives)
 
     def known_words(self, words: tuple[str, ...]) -> tuple[set[str], bytes | None]:
         """The words matching a published article, and the word list's version."""
@@ -275,7 +301,7 @@ class SqliteSearch:
         )
         return Vocabulary(rows)
 
-    def count(self, words: tuple[str, ...]) -> int:
+    def count(self, plan: SearchPlan) -> int:
         """How many published articles match, counted up to MAX_COUNTED + 1.
 
         The newest MAX_COUNTED + 1 + margin matches are counted, less the unpublished among
@@ -293,29 +319,41 @@ class SqliteSearch:
                     )
                     """  # noqa: S608 (constants only; the values are bound)
                 ),
-                {"any": self.match_expression(words), "cap": MAX_COUNTED + 1},
+                {"any": self.any_term(plan), "cap": MAX_COUNTED + 1},
             ).one()
             if published > MAX_COUNTED or walked < MAX_COUNTED + 1 + COUNT_MARGIN:
                 break
         return published
 
-    def ranked_ids(self, words: tuple[str, ...], total: int, limit: int, offset: int) -> list:
+    def ranked_ids(self, plan: SearchPlan, total: int, limit: int, offset: int) -> list:
         """The ids of this page's articles, best first.
 
-        Up to MAX_COUNTED matches, bm25 ranks them all (FTS5 sorts them: `ORDER BY rank`).
+        Up to MAX_COUNTED matches, bm25 ranks them all: the sum of bm25 for the words, for the
+        phrases (PHRASE_WEIGHT) and for the synonyms (SYNONYM_WEIGHT), each one FTS5 query.
         Beyond that, bm25 would cost time in proportion to the FAQ (about 1 µs a match, and
         its IDF reads every match of every word), so articles are ranked by what they match,
         newest first within each tier: every word in the question, every word, any word in the
-        question, any word. Each tier is a LIMIT'd walk of the index in rowid order, so the cost
-        depends on the page, not on the size of the FAQ.
+        question, any word, any synonym. Each tier is a LIMIT'd walk of the index in rowid
+        order, so the cost depends on the page, not on the size of the FAQ.
         """
-        values = {"any": self.match_expression(words), "limit": limit, "offset": offset}
+        words = plan.words
+        values = {"limit": limit, "offset": offset}
         if total <= MAX_COUNTED:
+            parts = []
+            for n, (terms, weight) in enumerate(ranked_parts(plan)):
+                values[f"part{n}"] = self.match_expression(terms)
+                parts += [
+                    f"SELECT rowid AS id, {weight!r} * {self.RANK} AS score "  # noqa: S608
+                    f"FROM faq_fts WHERE faq_fts MATCH :part{n}",
+                    f"SELECT rowid AS id, {weight * QUESTION_WEIGHT!r} * {self.QUESTION_RANK} "  # noqa: S608
+                    f"AS score FROM faq_fts_question WHERE faq_fts_question MATCH :part{n}",
+                ]
+            # bm25 is negative: the lower the sum, the better the article. MATERIALIZED: bm25
+            # runs only on the FTS5 query's own rows, which flattening the subquery would undo.
             sql = f"""
-                SELECT rowid FROM faq_fts
-                WHERE faq_fts MATCH :any AND faq_fts.rank MATCH '{self.RANK}'
-                    AND rowid NOT IN {self.UNPUBLISHED}
-                ORDER BY faq_fts.rank LIMIT :limit OFFSET :offset
+                WITH scored AS MATERIALIZED ({" UNION ALL ".join(parts)})
+                SELECT id FROM scored WHERE id NOT IN {self.UNPUBLISHED}
+                GROUP BY id ORDER BY sum(score), id LIMIT :limit OFFSET :offset
             """  # noqa: S608 (constants only; the values are bound)
             return db.session.scalars(sa.text(sql), values).all()
         expressions = [
@@ -324,6 +362,8 @@ class SqliteSearch:
             f"{{question}} : ({self.match_expression(words)})",
             self.match_expression(words),
         ]
+        if plan.alternatives:
+            expressions.append(self.match_expression(plan.alternatives))
         # The margin for unpublished articles: a few dozen rows first, then all of them
         # (checked on their `faq` row).
         return tiered_page(
@@ -339,7 +379,7 @@ class SqliteSearch:
             attempts=(f"{PAGE_MARGIN:d}", self.UNPUBLISHED_COUNT),
         )
 
-    def page_rows(self, words: tuple[str, ...], ids: list[int]) -> list:
+    def page_rows(self, plan: SearchPlan, ids: list[int]) -> list:
         """The page's articles with the question highlighted and a snippet of the answer.
 
         FTS5 makes snippets only on a cursor of the query, and setting one up per article
@@ -367,21 +407,21 @@ class SqliteSearch:
                 JOIN faq f ON f.id = m.id JOIN faq_category c ON c.id = f.category_id
                 """  # noqa: S608 (integers and constants only; the words are bound)
             ),
-            {"any": self.match_expression(words), "start": MARK_START, "end": MARK_END},
+            {"any": self.any_term(plan), "start": MARK_START, "end": MARK_END},
         )
         by_id = {row[0]: row[1:] for row in rows}
         return [by_id[rowid] for rowid in ids if rowid in by_id]
 
-    def search(self, words: tuple[str, ...], query: str, page: int, per_page: int):
+    def search(self, plan: SearchPlan, page: int, per_page: int):
         """(total, page, rows) for the page asked for, clamped to the last page."""
-        total = self.count(words)
+        total = self.count(plan)
         if not total:
             return 0, 1, []
         shown = min(total, MAX_COUNTED)  # pages end there, even when more match
         page = min(page, math.ceil(shown / per_page))
         offset = (page - 1) * per_page
-        ids = self.ranked_ids(words, total, min(per_page, shown - offset), offset)
-        return total, page, self.page_rows(words, ids)
+        ids = self.ranked_ids(plan, total, min(per_page, shown - offset), offset)
+        return total, page, self.page_rows(plan, ids)
 
 
 class PostgresSearch:
@@ -390,6 +430,8 @@ class PostgresSearch:
     DOCUMENT_JOIN = "FROM faq f JOIN faq_fts_document d ON d.faq_id = f.id"
     UNPUBLISHED = SqliteSearch.UNPUBLISHED
     UNPUBLISHED_COUNT = SqliteSearch.UNPUBLISHED_COUNT
+    # ts_rank_cd of the question alone, divided by the question's length (flag 2).
+    QUESTION_NORMALIZATION = 2
     HEADLINE_QUESTION = f'HighlightAll=true, StartSel="{MARK_START}", StopSel="{MARK_END}"'
     HEADLINE_ANSWER = (
         f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, '
@@ -397,9 +439,21 @@ class PostgresSearch:
     )
 
     @staticmethod
-    def any_word(words: tuple[str, ...]) -> str:
-        # to_tsquery input: each token single-quoted (it holds only letters and digits), OR-ed.
-        return " | ".join(f"'{w}'" for w in words)
+    def any_word(terms) -> str:
+        """to_tsquery input: words (str) or terms (tuples of words, `<->` phrases), OR-ed."""
+        # Each token single-quoted: it holds only letters and digits.
+        return " | ".join(
+            f"'{term}'" if isinstance(term, str) else " <-> ".join(f"'{w}'" for w in term)
+            for term in terms
+        )
+
+    def any_term(self, plan: SearchPlan) -> str:
+        """Every word of the query and every synonym: what an article must match to be found."""
+        return self.any_word(plan.words + plan.alternatives)
+
+    def every_concept(self, plan: SearchPlan) -> str:
+        """Every word, each as typed or as one of its synonyms."""
+        return " & ".join(f"({self.any_word(terms)})" for terms in plan.concepts())
 
     def known_words(self, words: tuple[str, ...]) -> set[str]:
         # A word PostgreSQL drops as a stop word (numnode = 0) needs no correction, nor does a
@@ -458,7 +512,7 @@ class PostgresSearch:
     def every_word(words: tuple[str, ...], weight: str = "") -> str:
         return " & ".join(f"'{w}'{weight}" for w in words)
 
-    def count(self, words: tuple[str, ...]) -> int:
+    def count(self, plan: SearchPlan) -> int:
         """How many published articles match, counted up to MAX_COUNTED + 1 (the unpublished
         are left out by id: a hashed list from the partial index ix_faq_search_unpublished)."""
         return db.session.scalar(
@@ -470,31 +524,43 @@ class PostgresSearch:
                 "WHERE document @@ to_tsquery('english', :any) OFFSET 0) AS d "
                 f"WHERE d.faq_id NOT IN {self.UNPUBLISHED} LIMIT :cap) AS hits"
             ),
-            {"any": self.any_word(words), "cap": MAX_COUNTED + 1},
+            {"any": self.any_term(plan), "cap": MAX_COUNTED + 1},
         )
 
-    def ranked_ids(self, words, query: str, total: int, limit: int, offset: int) -> list:
+    def ranked_ids(self, plan: SearchPlan, total: int, limit: int, offset: int) -> list:
         """The ids of this page's articles, best first: as SqliteSearch.ranked_ids.
 
-        Up to MAX_COUNTED matches: articles holding all the words first (quotes and "-" are
-        plain text, as on SQLite), then by cover density (ts_rank_cd). Beyond, the
-        same tiers as on SQLite (weight A is the question), newest first within each, each a
-        LIMIT'd query that PostgreSQL answers by walking the primary key backwards or from the
-        GIN index, whichever it expects to be cheaper.
+        Up to MAX_COUNTED matches: articles holding every word first, then those holding every
+        word or a synonym of it, then by cover density (ts_rank_cd) of the words, the phrases
+        (PHRASE_WEIGHT) and the synonyms (SYNONYM_WEIGHT). Beyond, the same tiers as on SQLite
+        (weight A is the question), newest first within each, each a LIMIT'd query that
+        PostgreSQL answers by walking the primary key backwards or from the GIN index,
+        whichever it expects to be cheaper.
         """
+        words = plan.words
         values = {
-            "any": self.any_word(words),
+            "any": self.any_term(plan),
             "every": self.every_word(words),
+            "concepts": self.every_concept(plan),
             "limit": limit,
             "offset": offset,
         }
         if total <= MAX_COUNTED:
+            scores = []
+            for n, (terms, weight) in enumerate(ranked_parts(plan)):
+                values[f"part{n}"] = self.any_word(terms)
+                scores += [
+                    f"{weight!r} * ts_rank_cd(d.document, to_tsquery('english', :part{n}))",
+                    f"{weight * QUESTION_WEIGHT!r} * ts_rank_cd(ts_filter(d.document, '{{a}}'), "
+                    f"to_tsquery('english', :part{n}), {self.QUESTION_NORMALIZATION})",
+                ]
             sql = f"""
                 SELECT d.faq_id FROM faq_fts_document d
                 WHERE d.document @@ to_tsquery('english', :any)
                     AND d.faq_id NOT IN {self.UNPUBLISHED}
-                ORDER BY (d.document @@ to_tsquery('english', :every))::int DESC,
-                    ts_rank_cd(d.document, to_tsquery('english', :any)) DESC, d.faq_id
+                ORDER BY (d.document @@ to_tsquery('english', :every))::int
+                    + (d.document @@ to_tsquery('english', :concepts))::int DESC,
+                    {" + ".join(scores)} DESC, d.faq_id
                 LIMIT :limit OFFSET :offset
             """  # noqa: S608 (constants only; the values are bound)
             return db.session.scalars(sa.text(sql), values).all()
@@ -504,6 +570,8 @@ class PostgresSearch:
             self.any_word(words).replace("' |", "':A |") + ":A",
             self.any_word(words),
         ]
+        if plan.alternatives:
+            expressions.append(self.any_word(plan.alternatives))
         values["window"] = TIER_WINDOW
         # First within the newest TIER_WINDOW articles, walked backwards on the primary key (a
         # weight-restricted match from the GIN index must recheck every candidate's vector);
@@ -528,7 +596,7 @@ class PostgresSearch:
             ),
         )
 
-    def page_rows(self, words: tuple[str, ...], ids: list[int]) -> list:
+    def page_rows(self, plan: SearchPlan, ids: list[int]) -> list:
         """The page's articles with headlines (ts_headline runs for these rows only)."""
         rows = db.session.execute(
             sa.text(
@@ -543,7 +611,7 @@ class PostgresSearch:
                 """
             ),
             {
-                "any": self.any_word(words),
+                "any": self.any_term(plan),
                 "ids": list(ids),
                 "question_options": self.HEADLINE_QUESTION,
                 "answer_options": self.HEADLINE_ANSWER,
@@ -552,16 +620,16 @@ class PostgresSearch:
         by_id = {row[0]: row[1:] for row in rows}
         return [by_id[faq_id] for faq_id in ids if faq_id in by_id]
 
-    def search(self, words: tuple[str, ...], query: str, page: int, per_page: int):
+    def search(self, plan: SearchPlan, page: int, per_page: int):
         """(total, page, rows) for the page asked for, clamped to the last page."""
-        total = self.count(words)
+        total = self.count(plan)
         if not total:
             return 0, 1, []
         shown = min(total, MAX_COUNTED)  # pages end there, even when more match
         page = min(page, math.ceil(shown / per_page))
         offset = (page - 1) * per_page
-        ids = self.ranked_ids(words, query, total, min(per_page, shown - offset), offset)
-        return total, page, self.page_rows(words, ids)
+        ids = self.ranked_ids(plan, total, min(per_page, shown - offset), offset)
+        return total, page, self.page_rows(plan, ids)
 
 
 _ENGINES = {"sqlite": SqliteSearch(), "postgresql": PostgresSearch()}
@@ -578,18 +646,32 @@ def engine_for_session():
 # ------------------------------------------------------------------------------- the search
 
 
-def correct_typos(engine, words: tuple[str, ...]) -> dict[str, str]:
-    """{misspelt word: correction} for the words that match no published article."""
+def correct_typos(engine, words: tuple[str, ...], glossary: Glossary) -> dict[str, str]:
+    """{misspelt word: correction} for the words that match no published article and are not
+    in the glossary: the closest word of the FAQ or of the glossary, whichever is closer (a
+    glossary word is searched through its synonyms: "expidite" → "expedite")."""
     unknown = tuple(
         w
         for w in words
-        if len(w) >= MIN_TYPO_WORD_LENGTH and not w.isdigit() and w not in STOP_WORDS
+        if len(w) >= MIN_TYPO_WORD_LENGTH
+        and not w.isdigit()
+        and w not in STOP_WORDS
+        and w not in glossary.words
     )
     if not unknown:
         return {}
     known, version = engine.known_words(unknown)
     unknown = tuple(w for w in unknown if w not in known)
-    return engine.corrections(unknown, version) if unknown else {}
+    if not unknown:
+        return {}
+    found = engine.corrections(unknown, version)
+    for word in unknown:
+        term_word = glossary.closest_word(word)
+        if term_word and (
+            word not in found or similarity(word, term_word) > similarity(word, found[word])
+        ):
+            found[word] = term_word
+    return found
 
 
 def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> SearchResults:
@@ -603,15 +685,17 @@ def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> Sea
         return SearchResults(query=query, words=(), per_page=per_page, query_truncated=truncated)
 
     engine = engine_for_session()
-    searched = content_words(words)
-    corrections = correct_typos(engine, searched)
+    glossary = current_glossary()
+    tokens = query_tokens(query)
+    corrections = correct_typos(engine, glossary.content_words(tokens)[:MAX_WORDS], glossary)
     did_you_mean = None
     if corrections:
-        searched = tuple(dict.fromkeys(corrections.get(w, w) for w in searched))
+        tokens = tuple(corrections.get(w, w) for w in tokens)
         did_you_mean = " ".join(corrections.get(w, w) for w in words)
-        query = did_you_mean
+    plan = glossary.plan(tokens)
+    plan = replace(plan, words=plan.words[:MAX_WORDS])
 
-    total, page, rows = engine.search(searched, query, max(1, page), per_page)
+    total, page, rows = engine.search(plan, max(1, page), per_page)
     hits = [
         SearchHit(
             slug=slug,
