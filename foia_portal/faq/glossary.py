@@ -36,6 +36,9 @@ BUILT_IN_SETS: tuple[tuple[str, ...], ...] = (
         "20 working days",
         "twenty working days",
         "20 business days",
+        "how soon",
+        "how fast",
+        "how quickly",
     ),
     (
         "expedite",
@@ -49,7 +52,8 @@ BUILT_IN_SETS: tuple[tuple[str, ...], ...] = (
         "fast track",
         "emergency",
     ),
-    ("appeal", "challenge", "dispute", "contest", "reconsider"),
+    ("appeal", "challenge", "dispute", "contest", "reconsider", "disagree"),
+    ("respond", "response", "reply", "answer"),
     (
         "records about me",
         "records about myself",

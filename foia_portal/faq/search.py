@@ -58,7 +58,9 @@ MAX_WORDS = 16
 PHRASE_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.5
 # How well the article's question alone matches, added to how well the whole article matches.
-QUESTION_WEIGHT = 1.0
+QUESTION_WEIGHT = 4.0
+QUESTION_MATCH = 2.0
+DENSITY_WEIGHT = 0.5
 # Counting stops here ("more than 1,000 answers"), and so does the shortlist bm25 ranks: past
 # it, work would grow with the size of the FAQ for pages nobody reads.
 MAX_COUNTED = 1000
@@ -189,13 +191,55 @@ _VOCABULARIES = VocabularyCache()
 
 
 def ranked_parts(plan: SearchPlan) -> list[tuple[tuple, float]]:
-    """What the ranking adds up, with its weight: the words, the phrases, the synonyms."""
+    """What the ranking adds up, with its weight: the words, the phrases, each synonym group."""
     parts: list[tuple[tuple, float]] = [(plan.words, 1.0)]
     if plan.phrases:
         parts.append((plan.phrases, PHRASE_WEIGHT))
-    if plan.alternatives:
-        parts.append((plan.alternatives, SYNONYM_WEIGHT))
+    parts += [(group.alternatives, group.weight) for group in plan.groups]
     return parts
+
+
+def rarity(articles: int, matching: int) -> float:
+    """bm25's inverse document frequency, as FTS5 computes it (never below a millionth)."""
+    return max(math.log((articles - matching + 0.5) / (matching + 0.5)), 1e-6)
+
+
+MAX_COUNTS_KEPT = 50_000  # terms whose article counts are kept per content version
+
+
+def weigh(engine, plan: SearchPlan, glossary: Glossary) -> SearchPlan:
+    """The plan with each term's rarity, and each synonym group weighted so that a synonym
+    never counts more than SYNONYM_WEIGHT of the term typed: a synonym rarer than the word
+    typed would otherwise outweigh it in bm25. Synonyms no article holds are dropped.
+
+    Article counts are asked of the database once per term and content version (one statement
+    for the terms not met before) and kept with the glossary.
+    """
+    terms = {(word,) for word in plan.words} | set(plan.phrases)
+    terms |= {group.typed for group in plan.groups} | set(plan.alternatives)
+    counts = glossary.document_counts
+    missing = [term for term in terms if term not in counts]
+    if missing or glossary.article_count is None:
+        if len(counts) > MAX_COUNTS_KEPT:
+            counts.clear()
+            missing = list(terms)
+        articles, found = engine.document_counts(missing)
+        counts.update(found)
+        glossary.article_count = articles
+    articles = glossary.article_count
+    rarities = {term: rarity(articles, counts[term]) for term in terms}
+    groups = []
+    for group in plan.groups:
+        present = tuple(a for a in group.alternatives if counts[a])
+        if not present:
+            continue
+        weight = SYNONYM_WEIGHT
+        # A phrase typed ("where is my request") is weighed as a whole: PostgreSQL, which
+        # drops its stop words, would count it as common as "request".
+        if len(group.typed) == 1:
+            weight *= min(1.0, rarities[group.typed] / max(rarities[a] for a in present))
+        groups.append(replace(group, alternatives=present, weight=weight))
+    return replace(plan, groups=tuple(groups), rarity=rarities)
 
 
 def published_page_of_tiers(tiers: str, values: dict) -> list[int]:
@@ -300,6 +344,18 @@ class SqliteSearch:
             sa.text("SELECT term, doc FROM faq_fts_plain_vocab WHERE term >= 'a'")
         )
         return Vocabulary(rows)
+
+    def document_counts(self, terms: list) -> tuple[int, dict]:
+        """How many articles there are, and how many hold each term (as bm25 counts them)."""
+        counts = "".join(
+            f", (SELECT count(*) FROM faq_fts WHERE faq_fts MATCH :t{n})"  # noqa: S608
+            for n in range(len(terms))
+        )
+        articles, *found = db.session.execute(
+            sa.text(f"SELECT (SELECT count(*) FROM faq){counts}"),  # noqa: S608
+            {f"t{n}": self.match_expression((term,)) for n, term in enumerate(terms)},
+        ).one()
+        return articles, dict(zip(terms, found, strict=True))
 
     def count(self, plan: SearchPlan) -> int:
         """How many published articles match, counted up to MAX_COUNTED + 1.
@@ -439,21 +495,32 @@ class PostgresSearch:
     )
 
     @staticmethod
-    def any_word(terms) -> str:
-        """to_tsquery input: words (str) or terms (tuples of words, `<->` phrases), OR-ed."""
+    def any_word(terms, weight: str = "") -> str:
+        """to_tsquery input: words (str) or terms (tuples of words, `<->` phrases), OR-ed;
+        `weight` ":A" matches them in the question only."""
         # Each token single-quoted: it holds only letters and digits.
         return " | ".join(
-            f"'{term}'" if isinstance(term, str) else " <-> ".join(f"'{w}'" for w in term)
+            f"'{term}'{weight}"
+            if isinstance(term, str)
+            else " <-> ".join(f"'{w}'{weight}" for w in term)
             for term in terms
         )
+
+    @staticmethod
+    def features(plan: SearchPlan) -> list[tuple[tuple, float]]:
+        """What an article may hold, each with its worth: every word and every phrase by its
+        rarity, each synonym group by its weight and its rarest term."""
+        found = [((word,), plan.rarity[(word,)]) for word in plan.words]
+        found += [((phrase,), PHRASE_WEIGHT * plan.rarity[phrase]) for phrase in plan.phrases]
+        found += [
+            (group.alternatives, group.weight * max(plan.rarity[a] for a in group.alternatives))
+            for group in plan.groups
+        ]
+        return found
 
     def any_term(self, plan: SearchPlan) -> str:
         """Every word of the query and every synonym: what an article must match to be found."""
         return self.any_word(plan.words + plan.alternatives)
-
-    def every_concept(self, plan: SearchPlan) -> str:
-        """Every word, each as typed or as one of its synonyms."""
-        return " & ".join(f"({self.any_word(terms)})" for terms in plan.concepts())
 
     def known_words(self, words: tuple[str, ...]) -> set[str]:
         # A word PostgreSQL drops as a stop word (numnode = 0) needs no correction, nor does a
@@ -512,6 +579,19 @@ class PostgresSearch:
     def every_word(words: tuple[str, ...], weight: str = "") -> str:
         return " & ".join(f"'{w}'{weight}" for w in words)
 
+    def document_counts(self, terms: list) -> tuple[int, dict]:
+        """How many articles there are, and how many hold each term."""
+        counts = "".join(
+            ", (SELECT count(*) FROM faq_fts_document "  # noqa: S608
+            f"WHERE document @@ to_tsquery('english', :t{n}))"
+            for n in range(len(terms))
+        )
+        articles, *found = db.session.execute(
+            sa.text(f"SELECT (SELECT count(*) FROM faq){counts}"),  # noqa: S608
+            {f"t{n}": self.any_word((term,)) for n, term in enumerate(terms)},
+        ).one()
+        return articles, dict(zip(terms, found, strict=True))
+
     def count(self, plan: SearchPlan) -> int:
         """How many published articles match, counted up to MAX_COUNTED + 1 (the unpublished
         are left out by id: a hashed list from the partial index ix_faq_search_unpublished)."""
@@ -540,17 +620,22 @@ class PostgresSearch:
         words = plan.words
         values = {
             "any": self.any_term(plan),
-            "every": self.every_word(words),
-            "concepts": self.every_concept(plan),
             "limit": limit,
             "offset": offset,
         }
         if total <= MAX_COUNTED:
             scores = []
+            for n, (terms, worth) in enumerate(self.features(plan)):
+                values[f"feature{n}"] = self.any_word(terms)
+                values[f"question{n}"] = self.any_word(terms, ":A")
+                scores.append(
+                    f"{worth!r} * ((d.document @@ to_tsquery('english', :feature{n}))::int "
+                    f"+ {QUESTION_MATCH!r} * (d.document @@ to_tsquery('english', :question{n}))::int)"
+                )
             for n, (terms, weight) in enumerate(ranked_parts(plan)):
                 values[f"part{n}"] = self.any_word(terms)
                 scores += [
-                    f"{weight!r} * ts_rank_cd(d.document, to_tsquery('english', :part{n}))",
+                    f"{weight * DENSITY_WEIGHT!r} * ts_rank_cd(d.document, to_tsquery('english', :part{n}))",
                     f"{weight * QUESTION_WEIGHT!r} * ts_rank_cd(ts_filter(d.document, '{{a}}'), "
                     f"to_tsquery('english', :part{n}), {self.QUESTION_NORMALIZATION})",
                 ]
@@ -558,9 +643,7 @@ class PostgresSearch:
                 SELECT d.faq_id FROM faq_fts_document d
                 WHERE d.document @@ to_tsquery('english', :any)
                     AND d.faq_id NOT IN {self.UNPUBLISHED}
-                ORDER BY (d.document @@ to_tsquery('english', :every))::int
-                    + (d.document @@ to_tsquery('english', :concepts))::int DESC,
-                    {" + ".join(scores)} DESC, d.faq_id
+                ORDER BY {" + ".join(scores)} DESC, d.faq_id
                 LIMIT :limit OFFSET :offset
             """  # noqa: S608 (constants only; the values are bound)
             return db.session.scalars(sa.text(sql), values).all()
@@ -693,7 +776,7 @@ def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> Sea
         tokens = tuple(corrections.get(w, w) for w in tokens)
         did_you_mean = " ".join(corrections.get(w, w) for w in words)
     plan = glossary.plan(tokens)
-    plan = replace(plan, words=plan.words[:MAX_WORDS])
+    plan = weigh(engine, replace(plan, words=plan.words[:MAX_WORDS]), glossary)
 
     total, page, rows = engine.search(plan, max(1, page), per_page)
     hits = [

@@ -22,8 +22,8 @@ search costs a dictionary look-up per word, not work over all the sets.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,6 +38,8 @@ Term = tuple[str, ...]  # a word or a phrase, as lower-case word tokens
 
 MAX_PHRASES = 8
 MAX_GAP = 2  # stop words allowed between the two words of a phrase ("freedom of information")
+# Words of the question's form that the stop list does not have ("what does X mean").
+QUESTION_WORDS = frozenset({"mean", "means", "meaning"})
 # Words that name an office in general: like the office's own name, they never decide a ranking.
 OFFICE_WORDS: tuple[Term, ...] = (("office",), ("agency",), ("this", "office"), ("your", "office"))
 
@@ -65,6 +67,7 @@ def key_of(term: Term) -> Term:
 class SynonymGroup:
     typed: Term  # the glossary term as it appears in the query
     alternatives: tuple[Term, ...]  # the other terms of its sets
+    weight: float = 0.0  # set by the search from how rare the terms are (search.weigh)
 
 
 @dataclass(frozen=True)
@@ -72,19 +75,13 @@ class SearchPlan:
     words: tuple[str, ...]
     phrases: tuple[Term, ...] = ()
     groups: tuple[SynonymGroup, ...] = ()
+    # How rare each term is in the FAQ (bm25's inverse document frequency), by term.
+    rarity: Mapping[Term, float] = field(default_factory=dict)
 
     @property
     def alternatives(self) -> tuple[Term, ...]:
         """Every synonym searched, once."""
         return tuple(dict.fromkeys(a for group in self.groups for a in group.alternatives))
-
-    def concepts(self) -> tuple[tuple[Term, ...], ...]:
-        """For each word: the word and the synonyms of the terms it is part of (an article
-        "has every word" when it has each word or one of its synonyms)."""
-        return tuple(
-            ((word,), *(a for g in self.groups if word in g.typed for a in g.alternatives))
-            for word in self.words
-        )
 
 
 class Glossary:
@@ -107,6 +104,10 @@ class Glossary:
         office = {key_of(term_words(name)) for name in office_names} | set(OFFICE_WORDS)
         self.office = {term for term in office if term}
         self.office_longest = max((len(term) for term in self.office), default=0)
+        # How many articles hold each term searched so far, and how many articles there are:
+        # filled by the search (search.weigh) as terms are met, for this content version only.
+        self.document_counts: dict[Term, int] = {}
+        self.article_count: int | None = None
 
     def closest_word(self, word: str) -> str | None:
         """The glossary word a misspelt word most likely is ("expidite" → "expedite")."""
@@ -132,7 +133,11 @@ class Glossary:
         office = set()
         for start, end in self.spans(keys, self.office, self.office_longest):
             office.update(range(start, end))
-        kept = [t for n, t in enumerate(tokens) if n not in office and t not in STOP_WORDS]
+        kept = [
+            t
+            for n, t in enumerate(tokens)
+            if n not in office and t not in STOP_WORDS and t not in QUESTION_WORDS
+        ]
         if not kept:
             kept = [t for t in tokens if t not in STOP_WORDS]
         return tuple(dict.fromkeys(kept or tokens))
@@ -142,37 +147,55 @@ class Glossary:
         words = self.content_words(tokens)
         wanted = set(words)
         keys = [fold(token) for token in tokens]
-        groups, typed_phrases = [], []
-        for start, end in self.spans(keys, self.alternatives, self.longest):
-            typed = tokens[start:end]
-            if all(word in STOP_WORDS for word in typed):
+        # The query as slots: each glossary term found (with its alternatives) and each other
+        # word searched, in the order typed.
+        slots: list[Slot] = []
+        terms = {start: end for start, end in self.spans(keys, self.alternatives, self.longest)}
+        position = 0
+        while position < len(tokens):
+            end = terms.get(position)
+            typed = tokens[position:end] if end else (tokens[position],)
+            if end and not all(word in STOP_WORDS for word in typed):
+                alternatives = tuple(
+                    a for a in self.alternatives[key_of(typed)] if not set(a) <= wanted
+                )
+                slots.append(Slot(position, end, typed, alternatives))
+                position = end
                 continue
-            if len(typed) > 1:
-                typed_phrases.append(typed)
-            alternatives = tuple(
-                a
-                for a in self.alternatives[key_of(typed)]
-                if not set(a) <= wanted  # already searched as words
-            )
-            if alternatives:
-                groups.append(SynonymGroup(typed, alternatives))
-        phrases = adjacent_pairs(tokens, wanted) + typed_phrases
-        return SearchPlan(
-            words=words,
-            phrases=tuple(dict.fromkeys(phrases))[:MAX_PHRASES],
-            groups=tuple(groups),
-        )
+            if tokens[position] in wanted:
+                slots.append(Slot(position, position + 1, typed, ()))
+            position += 1
+
+        phrases = [slot.typed for slot in slots if len(slot.typed) > 1]
+        groups = [
+            SynonymGroup(slot.typed, slot.alternatives) for slot in slots if slot.alternatives
+        ]
+        # Two slots in a row (at most MAX_GAP stop words between them) are a phrase; with a
+        # synonym in place of either, the phrase is a synonym of it ("foia request" for
+        # "freedom of information act request").
+        phrase_alternatives = []
+        for first, second in zip(slots, slots[1:], strict=False):
+            gap = tokens[first.end : second.start]
+            if len(gap) > MAX_GAP or not all(word in STOP_WORDS for word in gap):
+                continue
+            phrases.append(tokens[first.start : second.end])
+            phrase_alternatives += [a + gap + second.typed for a in first.alternatives]
+            phrase_alternatives += [first.typed + gap + a for a in second.alternatives]
+        phrases = list(dict.fromkeys(phrases))[:MAX_PHRASES]
+        if phrase_alternatives:
+            # One group for them all, weighed against the most common phrase typed.
+            groups.append(SynonymGroup(phrases[0], tuple(dict.fromkeys(phrase_alternatives))))
+        return SearchPlan(words=words, phrases=tuple(phrases), groups=tuple(groups))
 
 
-def adjacent_pairs(tokens: Term, wanted: set[str]) -> list[Term]:
-    """Two searched words in a row, with at most MAX_GAP stop words between them."""
-    pairs = []
-    positions = [n for n, token in enumerate(tokens) if token in wanted]
-    for first, second in zip(positions, positions[1:], strict=False):
-        between = tokens[first + 1 : second]
-        if len(between) <= MAX_GAP and all(word in STOP_WORDS for word in between):
-            pairs.append(tokens[first : second + 1])
-    return pairs
+@dataclass(frozen=True)
+class Slot:
+    """A glossary term or a searched word of the query, where it stands among the tokens."""
+
+    start: int
+    end: int
+    typed: Term
+    alternatives: tuple[Term, ...]
 
 
 # ------------------------------------------------------------------------------- per version
