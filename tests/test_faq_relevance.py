@@ -18,8 +18,8 @@ from tests.faq_relevance_set import RELEVANCE_SET
 from tests.fixtures.faq import DEMO_FAQS
 
 # Raise these when the search gets better; never lower them to let a change through.
-MRR_FLOOR = 0.74
-RECALL_FLOOR = 0.84
+MRR_FLOOR = 0.95
+RECALL_FLOOR = 0.97
 
 
 def reciprocal_rank(found: list[str], answers: tuple[str, ...], depth: int = 5) -> float:

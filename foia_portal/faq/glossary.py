@@ -84,6 +84,7 @@ BUILT_IN_SETS: tuple[tuple[str, ...], ...] = (
     ),
     (
         "status",
+        "status of my request",
         "track my request",
         "tracking number",
         "where is my request",

@@ -56,7 +56,7 @@ MAX_WORDS = 16
 # A phrase of the query found in an article counts on top of its words; a synonym counts half of
 # the word typed, so that it ranks below the exact word, never above it (faq/synonyms.py).
 PHRASE_WEIGHT = 1.0
-SYNONYM_WEIGHT = 0.5
+SYNONYM_WEIGHT = 0.7
 # How well the article's question alone matches, added to how well the whole article matches.
 QUESTION_WEIGHT = 4.0
 QUESTION_MATCH = 2.0
@@ -209,37 +209,50 @@ MAX_COUNTS_KEPT = 50_000  # terms whose article counts are kept per content vers
 
 def weigh(engine, plan: SearchPlan, glossary: Glossary) -> SearchPlan:
     """The plan with each term's rarity, and each synonym group weighted so that a synonym
-    never counts more than SYNONYM_WEIGHT of the term typed: a synonym rarer than the word
+    never counts more than SYNONYM_WEIGHT of the word typed: a synonym rarer than the word
     typed would otherwise outweigh it in bm25. Synonyms no article holds are dropped.
 
-    Article counts are asked of the database once per term and content version (one statement
-    for the terms not met before) and kept with the glossary.
+    Articles are counted per word, once per word and content version (one statement for the
+    words not met before), and the counts kept with the glossary: queries are made of a
+    vocabulary that soon repeats, while their phrases rarely do. A phrase is taken to be as
+    rare as its rarest word (it is never more common than that word).
     """
     terms = {(word,) for word in plan.words} | set(plan.phrases)
-    terms |= {group.typed for group in plan.groups} | set(plan.alternatives)
+    terms |= {group.typed for group in plan.groups}
+    terms |= {a for group in plan.groups for a in group.alternatives}
     counts = glossary.document_counts
-    missing = [term for term in terms if term not in counts]
+    words = {word for term in terms for word in meaningful(term)}
+    missing = [word for word in words if word not in counts]
     if missing or glossary.article_count is None:
         if len(counts) > MAX_COUNTS_KEPT:
             counts.clear()
-            missing = list(terms)
+            missing = list(words)
         articles, found = engine.document_counts(missing)
         counts.update(found)
         glossary.article_count = articles
     articles = glossary.article_count
-    rarities = {term: rarity(articles, counts[term]) for term in terms}
+    rarities = {
+        term: max(rarity(articles, counts[word]) for word in meaningful(term)) for term in terms
+    }
     groups = []
     for group in plan.groups:
-        present = tuple(a for a in group.alternatives if counts[a])
+        present = tuple(
+            a for a in group.alternatives if all(counts[word] for word in meaningful(a))
+        )
         if not present:
             continue
         weight = SYNONYM_WEIGHT
-        # A phrase typed ("where is my request") is weighed as a whole: PostgreSQL, which
-        # drops its stop words, would count it as common as "request".
+        # A phrase typed ("where is my request") is weighed as a whole, uncapped: PostgreSQL,
+        # which drops its stop words, would count it as common as "request".
         if len(group.typed) == 1:
             weight *= min(1.0, rarities[group.typed] / max(rarities[a] for a in present))
         groups.append(replace(group, alternatives=present, weight=weight))
     return replace(plan, groups=tuple(groups), rarity=rarities)
+
+
+def meaningful(term: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a term that the engines count (all of them if all are stop words)."""
+    return tuple(word for word in term if word not in STOP_WORDS) or term
 
 
 def published_page_of_tiers(tiers: str, values: dict) -> list[int]:
@@ -260,24 +273,29 @@ def tiered_page(
     limit: int,
     tier_select: Callable[[int, Any], str],
     attempts: tuple,
+    synonyms: str | None = None,
 ) -> list[int]:
     """The page's ids ranked by tier: `expressions` match, in this order, every word in the
     question, every word, any word in the question, any word (for one word the first two are the
-    last two). `tier_select(n, attempt)` is the engine's SELECT of (id, tier) for tier n; the
-    attempts go from cheapest to surest, and the first whose tiers fill the page answers.
+    last two), then, only if those do not fill the page, any synonym (`synonyms`).
+    `tier_select(n, attempt)` is the engine's SELECT of (id, tier) for tier n; the attempts go
+    from cheapest to surest, and the first whose tiers fill the page answers.
 
     A tier is needed only when the tiers before it hold fewer than offset + limit articles, so
     tier n needs at most n * (offset + limit) rows, plus a margin for unpublished ones.
     """
     if len(words) == 1:
         expressions = expressions[2:]
-    values.update({f"tier{n}": expression for n, expression in enumerate(expressions)})
     ids: list[int] = []
-    for attempt in attempts:
-        tiers = " UNION ALL ".join(tier_select(n, attempt) for n in range(len(expressions)))
-        ids = published_page_of_tiers(tiers, values)
-        if len(ids) >= limit:
+    for tiered in (expressions, [*expressions, synonyms] if synonyms else None):
+        if tiered is None:
             break
+        values.update({f"tier{n}": expression for n, expression in enumerate(tiered)})
+        for attempt in attempts:
+            tiers = " UNION ALL ".join(tier_select(n, attempt) for n in range(len(tiered)))
+            ids = published_page_of_tiers(tiers, values)
+            if len(ids) >= limit:
+                return ids
     return ids
 
 
@@ -345,20 +363,28 @@ class SqliteSearch:
         )
         return Vocabulary(rows)
 
-    def document_counts(self, terms: list) -> tuple[int, dict]:
-        """How many articles there are, and how many hold each term (as bm25 counts them)."""
+    def document_counts(self, words: list[str]) -> tuple[int, dict[str, int]]:
+        """How many articles there are, and how many hold each word (as bm25 counts them)."""
         counts = "".join(
-            f", (SELECT count(*) FROM faq_fts WHERE faq_fts MATCH :t{n})"  # noqa: S608
-            for n in range(len(terms))
+            f", (SELECT count(*) FROM faq_fts WHERE faq_fts MATCH :w{n})"  # noqa: S608
+            for n in range(len(words))
         )
         articles, *found = db.session.execute(
             sa.text(f"SELECT (SELECT count(*) FROM faq){counts}"),  # noqa: S608
-            {f"t{n}": self.match_expression((term,)) for n, term in enumerate(terms)},
+            {f"w{n}": self.match_expression((word,)) for n, word in enumerate(words)},
         ).one()
-        return articles, dict(zip(terms, found, strict=True))
+        return articles, dict(zip(words, found, strict=True))
 
     def count(self, plan: SearchPlan) -> int:
-        """How many published articles match, counted up to MAX_COUNTED + 1.
+        """How many published articles match, counted up to MAX_COUNTED + 1: the words first,
+        and only when they match no more than that, the words and the synonyms."""
+        total = self.count_matching(self.match_expression(plan.words))
+        if plan.alternatives and total <= MAX_COUNTED:
+            total = self.count_matching(self.any_term(plan))
+        return total
+
+    def count_matching(self, expression: str) -> int:
+        """How many published articles match `expression`, counted up to MAX_COUNTED + 1.
 
         The newest MAX_COUNTED + 1 + margin matches are counted, less the unpublished among
         them (taken out by id, in one pass over the partial index). Only if unpublished ones
@@ -375,7 +401,7 @@ class SqliteSearch:
                     )
                     """  # noqa: S608 (constants only; the values are bound)
                 ),
-                {"any": self.any_term(plan), "cap": MAX_COUNTED + 1},
+                {"any": expression, "cap": MAX_COUNTED + 1},
             ).one()
             if published > MAX_COUNTED or walked < MAX_COUNTED + 1 + COUNT_MARGIN:
                 break
@@ -418,8 +444,6 @@ class SqliteSearch:
             f"{{question}} : ({self.match_expression(words)})",
             self.match_expression(words),
         ]
-        if plan.alternatives:
-            expressions.append(self.match_expression(plan.alternatives))
         # The margin for unpublished articles: a few dozen rows first, then all of them
         # (checked on their `faq` row).
         return tiered_page(
@@ -433,6 +457,7 @@ class SqliteSearch:
                 f"LIMIT {n + 1} * (:offset + :limit) + {margin})"
             ),
             attempts=(f"{PAGE_MARGIN:d}", self.UNPUBLISHED_COUNT),
+            synonyms=self.match_expression(plan.alternatives) if plan.alternatives else None,
         )
 
     def page_rows(self, plan: SearchPlan, ids: list[int]) -> list:
@@ -579,22 +604,31 @@ class PostgresSearch:
     def every_word(words: tuple[str, ...], weight: str = "") -> str:
         return " & ".join(f"'{w}'{weight}" for w in words)
 
-    def document_counts(self, terms: list) -> tuple[int, dict]:
-        """How many articles there are, and how many hold each term."""
+    def document_counts(self, words: list[str]) -> tuple[int, dict[str, int]]:
+        """How many articles there are, and how many hold each word."""
         counts = "".join(
             ", (SELECT count(*) FROM faq_fts_document "  # noqa: S608
-            f"WHERE document @@ to_tsquery('english', :t{n}))"
-            for n in range(len(terms))
+            f"WHERE document @@ to_tsquery('english', :w{n}))"
+            for n in range(len(words))
         )
         articles, *found = db.session.execute(
             sa.text(f"SELECT (SELECT count(*) FROM faq){counts}"),  # noqa: S608
-            {f"t{n}": self.any_word((term,)) for n, term in enumerate(terms)},
+            {f"w{n}": self.any_word((word,)) for n, word in enumerate(words)},
         ).one()
-        return articles, dict(zip(terms, found, strict=True))
+        return articles, dict(zip(words, found, strict=True))
 
     def count(self, plan: SearchPlan) -> int:
-        """How many published articles match, counted up to MAX_COUNTED + 1 (the unpublished
-        are left out by id: a hashed list from the partial index ix_faq_search_unpublished)."""
+        """How many published articles match, counted up to MAX_COUNTED + 1: the words first,
+        and only when they match no more than that, the words and the synonyms."""
+        total = self.count_matching(self.any_word(plan.words))
+        if plan.alternatives and total <= MAX_COUNTED:
+            total = self.count_matching(self.any_term(plan))
+        return total
+
+    def count_matching(self, tsquery: str) -> int:
+        """How many published articles match `tsquery`, counted up to MAX_COUNTED + 1 (the
+        unpublished are left out by id: a hashed list from the partial index
+        ix_faq_search_unpublished)."""
         return db.session.scalar(
             sa.text(
                 # OFFSET 0: planned for all matches, PostgreSQL reads a word of a few thousand
@@ -604,7 +638,7 @@ class PostgresSearch:
                 "WHERE document @@ to_tsquery('english', :any) OFFSET 0) AS d "
                 f"WHERE d.faq_id NOT IN {self.UNPUBLISHED} LIMIT :cap) AS hits"
             ),
-            {"any": self.any_term(plan), "cap": MAX_COUNTED + 1},
+            {"any": tsquery, "cap": MAX_COUNTED + 1},
         )
 
     def ranked_ids(self, plan: SearchPlan, total: int, limit: int, offset: int) -> list:
@@ -653,8 +687,6 @@ class PostgresSearch:
             self.any_word(words).replace("' |", "':A |") + ":A",
             self.any_word(words),
         ]
-        if plan.alternatives:
-            expressions.append(self.any_word(plan.alternatives))
         values["window"] = TIER_WINDOW
         # First within the newest TIER_WINDOW articles, walked backwards on the primary key (a
         # weight-restricted match from the GIN index must recheck every candidate's vector);
@@ -677,6 +709,7 @@ class PostgresSearch:
                 (windowed, f"{PAGE_MARGIN:d}"),
                 ("faq_fts_document", self.UNPUBLISHED_COUNT),
             ),
+            synonyms=self.any_word(plan.alternatives) if plan.alternatives else None,
         )
 
     def page_rows(self, plan: SearchPlan, ids: list[int]) -> list:

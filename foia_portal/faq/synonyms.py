@@ -68,6 +68,9 @@ class SynonymGroup:
     typed: Term  # the glossary term as it appears in the query
     alternatives: tuple[Term, ...]  # the other terms of its sets
     weight: float = 0.0  # set by the search from how rare the terms are (search.weigh)
+    # Synonyms of a phrase typed, made of a synonym and a word typed: they only rank, since
+    # an article holding one holds that synonym too.
+    of_phrase: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,12 @@ class SearchPlan:
 
     @property
     def alternatives(self) -> tuple[Term, ...]:
-        """Every synonym searched, once."""
-        return tuple(dict.fromkeys(a for group in self.groups for a in group.alternatives))
+        """Every synonym of a word or term typed, once: what an article may hold instead."""
+        return tuple(
+            dict.fromkeys(
+                a for group in self.groups if not group.of_phrase for a in group.alternatives
+            )
+        )
 
 
 class Glossary:
@@ -104,9 +111,9 @@ class Glossary:
         office = {key_of(term_words(name)) for name in office_names} | set(OFFICE_WORDS)
         self.office = {term for term in office if term}
         self.office_longest = max((len(term) for term in self.office), default=0)
-        # How many articles hold each term searched so far, and how many articles there are:
-        # filled by the search (search.weigh) as terms are met, for this content version only.
-        self.document_counts: dict[Term, int] = {}
+        # How many articles hold each word searched so far, and how many articles there are:
+        # filled by the search (search.weigh) as words are met, for this content version only.
+        self.document_counts: dict[str, int] = {}
         self.article_count: int | None = None
 
     def closest_word(self, word: str) -> str | None:
@@ -184,7 +191,8 @@ class Glossary:
         phrases = list(dict.fromkeys(phrases))[:MAX_PHRASES]
         if phrase_alternatives:
             # One group for them all, weighed against the most common phrase typed.
-            groups.append(SynonymGroup(phrases[0], tuple(dict.fromkeys(phrase_alternatives))))
+            alternatives = tuple(dict.fromkeys(phrase_alternatives))
+            groups.append(SynonymGroup(phrases[0], alternatives, of_phrase=True))
         return SearchPlan(words=words, phrases=tuple(phrases), groups=tuple(groups))
 
 
@@ -222,7 +230,7 @@ class GlossaryCache:
         self.lock = threading.Lock()
 
     def get(self) -> Glossary:
-        version = content_version(FAQ)
+        version = content_version(FAQ, db.session)
         entry = self.entry
         if entry is None or entry[0] != version:
             # Read after the version: a set saved meanwhile is picked up on the next search.
