@@ -214,12 +214,11 @@ def saved_sets() -> list[list[str]]:
     return list(db.session.scalars(sa.select(FaqSynonymSet.terms).order_by(FaqSynonymSet.id)))
 
 
-def office_names() -> list[str]:
+def office_names(name: str, code: str) -> list[str]:
     """The office's own name in the forms people type: "Office of Community Oriented Policing
-    Services (COPS Office)" gives the long name, "COPS Office" and "COPS"."""
-    name = current_app.config.get("AGENCY_NAME", "")
+    Services (COPS Office)" and "COPS" give the whole, the long name, "COPS Office" and "COPS"."""
     parts = [name, *name.replace(")", "(").split("(")]
-    return [part for part in (*parts, current_app.config.get("AGENCY_CODE", "")) if part.strip()]
+    return list(dict.fromkeys(part.strip() for part in (*parts, code) if part.strip()))
 
 
 class GlossaryCache:
@@ -234,7 +233,9 @@ class GlossaryCache:
         entry = self.entry
         if entry is None or entry[0] != version:
             # Read after the version: a set saved meanwhile is picked up on the next search.
-            entry = (version, Glossary([*BUILT_IN_SETS, *saved_sets()], office_names()))
+            config = current_app.config
+            office = office_names(config.get("AGENCY_NAME", ""), config.get("AGENCY_CODE", ""))
+            entry = (version, Glossary([*BUILT_IN_SETS, *saved_sets()], office))
             with self.lock:
                 self.entry = entry
         return entry[1]

@@ -631,3 +631,7 @@ def outbox_retry(message_id: int):
     send_after_commit()
     flash(f"Trying again to send “{message.subject}” to {message.recipient}.", "success")
     return redirect(url_for("staff.outbox"), code=303)
+
+
+# The FAQ editors' search pages register their routes on `bp` when imported.
+from foia_portal.staff import faq_search_pages  # noqa: E402,F401
