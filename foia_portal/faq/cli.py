@@ -1,6 +1,6 @@
 """`flask faq import FILE [--if-empty]` and `flask faq export`: the FAQ as the contract's JSON;
 `flask faq synonyms import FILE [--replace]` and `flask faq synonyms export`: the editors'
-search synonyms as JSON lines."""
+search synonyms as JSON lines; `flask faq insights prune`: search counts past 13 months go."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import click
 from flask.cli import AppGroup
 
 from foia_portal.extensions import db
-from foia_portal.faq import services, synonym_sets
+from foia_portal.faq import insights, services, synonym_sets
 
 faq_cli = AppGroup("faq", help="Import and export the FAQ and its search synonyms.")
 
@@ -98,3 +98,18 @@ def synonyms_import_command(file, replace: bool) -> None:
 def synonyms_export_command() -> None:
     """Print the editors' synonym sets as JSON lines (the built-in glossary is not included)."""
     sys.stdout.write(synonym_sets.export_json_lines())
+
+
+insights_cli = AppGroup("insights", help="The editors' search insights.")
+faq_cli.add_command(insights_cli)
+
+
+@insights_cli.command("prune")
+def insights_prune_command() -> None:
+    """Delete the search counts older than 13 months (the daily timer in deploy/ runs this)."""
+    removed = insights.prune()
+    db.session.commit()
+    click.echo(
+        f"Deleted {removed} search count(s) (a query on a day) older than "
+        f"{insights.RETENTION_MONTHS} months."
+    )

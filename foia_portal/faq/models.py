@@ -1,9 +1,9 @@
 """FAQ categories, articles, helpfulness votes, readers' feedback, the suggestions shown before
-filing, and the search synonyms the editors keep."""
+filing, the search synonyms the editors keep, and what readers search for (per day)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -112,6 +112,27 @@ class FaqSynonymSet(db.Model):
 
     def __repr__(self) -> str:
         return f"<FaqSynonymSet {self.id} {self.terms[:3]}>"
+
+
+QUERY_MAX = 200  # search.MAX_QUERY_CHARS: a query is never longer
+
+
+class FaqQueryDay(db.Model):
+    """How often one query (normalised: faq/insights.py) was searched on the FAQ search page on
+    one day (US Eastern), for the editors' search insights. Nothing else: no address, session
+    or requester; rows older than 13 months are deleted (`flask faq insights prune`)."""
+
+    __table_args__ = (sa.Index("ix_faq_query_day_query_day", "query", "day"),)
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(sa.String(QUERY_MAX), primary_key=True)
+    searches: Mapped[int] = mapped_column(default=0)
+    # Answers found by the latest search of the day that was run afresh (not served from a
+    # page kept in the cache, which shows what that earlier search found): None when none was.
+    results: Mapped[int | None]
+
+    def __repr__(self) -> str:
+        return f"<FaqQueryDay {self.day} {self.query!r} {self.searches}>"
 
 
 # Kept FAQ pages follow every change to an article, a category or a synonym set (a new synonym

@@ -1,17 +1,19 @@
-"""The FAQ editors' search pages, under the FAQ editor: the search synonyms.
+"""The FAQ editors' search pages, under the FAQ editor: the search synonyms and the search
+insights.
 
-Officers and admins, as on the FAQ editing pages. Thin views over foia_portal.faq.synonym_sets.
+Officers and admins, as on the FAQ editing pages. Thin views over foia_portal.faq.synonym_sets
+and foia_portal.faq.insights.
 """
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from foia_portal.auth import services as accounts
 from foia_portal.auth.access import staff_required
 from foia_portal.extensions import db
-from foia_portal.faq import synonym_sets
+from foia_portal.faq import insights, synonym_sets
 from foia_portal.faq.forms import SynonymSetForm
 from foia_portal.faq.glossary import BUILT_IN_SETS
 from foia_portal.faq.models import FaqSynonymSet
@@ -77,3 +79,32 @@ def faq_synonyms_delete(set_id: int):
     db.session.commit()
     flash(f"Removed the synonyms “{', '.join(terms)}”.", "success")
     return redirect(url_for("staff.faq_synonyms"), code=303)
+
+
+@bp.route("/faqs/insights")
+@staff_required
+def faq_insights():
+    """What readers searched for in the last 30 days, what found nothing, and what people filed
+    a request about after the request form had shown them FAQ answers."""
+    since = insights.window_start()
+    return render_template(
+        "staff/faq_insights.html",
+        since=since,
+        most_searched=insights.most_searched(since),
+        found_nothing=insights.found_nothing(since),
+        filed_anyway=insights.filed_anyway(since),
+        listed=insights.LISTED,
+        active_nav="faqs",
+    )
+
+
+@bp.route("/faqs/insights.csv")
+@staff_required
+def faq_insights_csv():
+    """The three lists of the insights page, every query of them, as CSV."""
+    since = insights.window_start()
+    return Response(
+        insights.insights_csv(since),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="faq-search-insights-{since}.csv"'},
+    )

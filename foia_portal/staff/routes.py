@@ -34,7 +34,7 @@ from foia_portal.core.vocabulary import DISPOSITION_LABELS, TRACK_LABELS
 from foia_portal.core.workflow import ACTIONS, ActionNotAllowed, RoleNotAllowed, request_actions
 from foia_portal.extensions import db
 from foia_portal.faq import services as faq_services
-from foia_portal.faq.forms import FaqForm
+from foia_portal.faq.forms import QUESTION_MAX, FaqForm
 from foia_portal.faq.models import Faq, FaqCategory
 from foia_portal.mail.outbox import send_after_commit
 from foia_portal.mail.transport import mail_file_dir_shown, writes_files
@@ -482,6 +482,10 @@ def audit_log():
 
 
 def _faq_form(faq=None):
+    if faq is None and request.method == "GET" and request.args.get("question"):
+        # From the search insights: a query that found nothing starts a draft with it.
+        question = request.args["question"][:QUESTION_MAX].strip()
+        return FaqForm(data={"question": question[:1].upper() + question[1:], "published": False})
     if faq is None or request.method == "POST":
         return FaqForm()
     return FaqForm(
