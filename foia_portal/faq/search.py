@@ -1,19 +1,21 @@
 """The one FAQ search: the /faq/search page, the API and the request form's suggestions call it.
 
-Each database searches with its own engine (see docs/faq-search.md):
+A query is read into words, phrases and synonyms (faq/synonyms.py), weighed (faq/ranking.py),
+and searched with each database's own engine (see docs/faq-search.md):
 - SQLite: FTS5 `faq_fts` (porter stemming), ranked by bm25 with the question weighted above the
-  answer; `faq_fts_trigram` finds articles close to misspelt words.
+  answer, plus bm25 over `faq_fts_question` (the questions alone, against their own length);
+  `faq_fts_plain_vocab` gives the FAQ's words for misspellings.
 - PostgreSQL: the stored tsvector `faq_fts_document` (question weight A, answer B; GIN index
-  `ix_faq_search_document`), ranked by `ts_rank_cd`, articles with all the words first;
-  pg_trgm `similarity` over the FAQ's words (`faq_fts_word`, `ix_faq_search_trigram`)
-  for misspelt words.
+  `ix_faq_search_document`), ranked by how rare the words, phrases and synonyms an article
+  holds are (more in its question), then `ts_rank_cd`; pg_trgm `similarity` over the FAQ's
+  words (`faq_fts_word`, `ix_faq_search_trigram`) for misspelt words.
 
 A query is never handed to a search engine as syntax. It is cut into word tokens; each token is
 quoted (FTS5 phrase, tsquery lexeme), so quotes, operators, NUL bytes and 10,000-character
 queries are all harmless. Words match with OR and rank by how well they match, so that a
 plain-English question finds its answer. A word that matches nothing is looked up among
-trigram-similar words of the FAQ and, when one is close enough, searched instead and offered as
-"Did you mean …".
+trigram-similar words of the FAQ and of the glossary and, when one is close enough, searched
+instead and offered as "Did you mean …".
 
 Highlighting: the database wraps matches in two private-use characters (SENTINELS); the text is
 HTML-escaped first and only then are the sentinels turned into <mark>, so stored text is never
@@ -34,6 +36,14 @@ from markupsafe import Markup, escape
 
 from foia_portal.core.text import SENTENCE_END
 from foia_portal.extensions import db
+from foia_portal.faq.ranking import (
+    DENSITY_WEIGHT,
+    PHRASE_WEIGHT,
+    QUESTION_MATCH,
+    QUESTION_WEIGHT,
+    ranked_parts,
+    weigh,
+)
 from foia_portal.faq.synonyms import Glossary, SearchPlan, current_glossary
 from foia_portal.faq.words import (
     MIN_TYPO_WORD_LENGTH,
@@ -53,14 +63,6 @@ SENTINELS = (MARK_START, MARK_END)
 # the work a search does stays bounded.
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 16
-# A phrase of the query found in an article counts on top of its words; a synonym counts half of
-# the word typed, so that it ranks below the exact word, never above it (faq/synonyms.py).
-PHRASE_WEIGHT = 1.0
-SYNONYM_WEIGHT = 0.7
-# How well the article's question alone matches, added to how well the whole article matches.
-QUESTION_WEIGHT = 4.0
-QUESTION_MATCH = 2.0
-DENSITY_WEIGHT = 0.5
 # Counting stops here ("more than 1,000 answers"), and so does the shortlist bm25 ranks: past
 # it, work would grow with the size of the FAQ for pages nobody reads.
 MAX_COUNTED = 1000
@@ -188,71 +190,6 @@ _VOCABULARIES = VocabularyCache()
 
 
 # ------------------------------------------------------------------------------- engines
-
-
-def ranked_parts(plan: SearchPlan) -> list[tuple[tuple, float]]:
-    """What the ranking adds up, with its weight: the words, the phrases, each synonym group."""
-    parts: list[tuple[tuple, float]] = [(plan.words, 1.0)]
-    if plan.phrases:
-        parts.append((plan.phrases, PHRASE_WEIGHT))
-    parts += [(group.alternatives, group.weight) for group in plan.groups]
-    return parts
-
-
-def rarity(articles: int, matching: int) -> float:
-    """bm25's inverse document frequency, as FTS5 computes it (never below a millionth)."""
-    return max(math.log((articles - matching + 0.5) / (matching + 0.5)), 1e-6)
-
-
-MAX_COUNTS_KEPT = 50_000  # terms whose article counts are kept per content version
-
-
-def weigh(engine, plan: SearchPlan, glossary: Glossary) -> SearchPlan:
-    """The plan with each term's rarity, and each synonym group weighted so that a synonym
-    never counts more than SYNONYM_WEIGHT of the word typed: a synonym rarer than the word
-    typed would otherwise outweigh it in bm25. Synonyms no article holds are dropped.
-
-    Articles are counted per word, once per word and content version (one statement for the
-    words not met before), and the counts kept with the glossary: queries are made of a
-    vocabulary that soon repeats, while their phrases rarely do. A phrase is taken to be as
-    rare as its rarest word (it is never more common than that word).
-    """
-    terms = {(word,) for word in plan.words} | set(plan.phrases)
-    terms |= {group.typed for group in plan.groups}
-    terms |= {a for group in plan.groups for a in group.alternatives}
-    counts = glossary.document_counts
-    words = {word for term in terms for word in meaningful(term)}
-    missing = [word for word in words if word not in counts]
-    if missing or glossary.article_count is None:
-        if len(counts) > MAX_COUNTS_KEPT:
-            counts.clear()
-            missing = list(words)
-        articles, found = engine.document_counts(missing)
-        counts.update(found)
-        glossary.article_count = articles
-    articles = glossary.article_count
-    rarities = {
-        term: max(rarity(articles, counts[word]) for word in meaningful(term)) for term in terms
-    }
-    groups = []
-    for group in plan.groups:
-        present = tuple(
-            a for a in group.alternatives if all(counts[word] for word in meaningful(a))
-        )
-        if not present:
-            continue
-        weight = SYNONYM_WEIGHT
-        # A phrase typed ("where is my request") is weighed as a whole, uncapped: PostgreSQL,
-        # which drops its stop words, would count it as common as "request".
-        if len(group.typed) == 1:
-            weight *= min(1.0, rarities[group.typed] / max(rarities[a] for a in present))
-        groups.append(replace(group, alternatives=present, weight=weight))
-    return replace(plan, groups=tuple(groups), rarity=rarities)
-
-
-def meaningful(term: tuple[str, ...]) -> tuple[str, ...]:
-    """The words of a term that the engines count (all of them if all are stop words)."""
-    return tuple(word for word in term if word not in STOP_WORDS) or term
 
 
 def published_page_of_tiers(tiers: str, values: dict) -> list[int]:
