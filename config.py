@@ -141,7 +141,7 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 24 * 60 * 60
     CACHE_THRESHOLD = env_int("CACHE_THRESHOLD", 1200)  # SimpleCache: pages per process
     # SimpleCache: FAQ search pages per process, kept apart from the pages above (one per query
-    # typed, most never asked again; core/page_cache.py). The questions people do ask again are
+    # typed, most never asked again; platform/page_cache.py). The questions people do ask again are
     # a few dozen, with their misspellings and second pages.
     CACHE_SEARCH_THRESHOLD = 100
 

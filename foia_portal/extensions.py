@@ -51,7 +51,7 @@ def set_sqlite_pragmas(dbapi_connection, connection_record) -> None:
 db = SQLAlchemy(model_class=Base)
 mail = Mail()
 cache = Cache()
-# The FAQ search's pages, one per query typed, kept apart and fewer (core/page_cache.py).
+# The FAQ search's pages, one per query typed, kept apart and fewer (platform/page_cache.py).
 search_cache = Cache()
 migrate = Migrate()
 csrf = CSRFProtect()

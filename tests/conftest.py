@@ -45,15 +45,26 @@ def skip_or_fail(half: str, reason: str):
     pytest.skip(f"{half}: {HALF_SKIP_MARK}: {reason}")
 
 
+_relevance_figures: set[str] = set()
+
+
 def pytest_runtest_logreport(report):
     # Runs where the results are reported (the controller, also under pytest-xdist).
     if report.skipped and isinstance(report.longrepr, tuple):
         message = str(report.longrepr[2])
         if HALF_SKIP_MARK in message:
             _skipped_halves.add(message.removeprefix("Skipped: "))
+    # tests/integration/test_faq_relevance.py records its figures as a user property, which xdist carries.
+    _relevance_figures.update(
+        value for name, value in report.user_properties if name == "faq_relevance"
+    )
 
 
 def pytest_terminal_summary(terminalreporter):
+    if _relevance_figures:
+        terminalreporter.section("FAQ search relevance")
+        for line in sorted(_relevance_figures):
+            terminalreporter.write_line(line)
     if _skipped_halves:
         terminalreporter.section("halves of the suite that were skipped")
         for line in sorted(_skipped_halves):

@@ -28,7 +28,8 @@ def faq_search():
     `snippet` is HTML: escaped text with matches in <mark>; `snippet_text` is the same without
     markup. `did_you_mean` carries the corrected query when a word was misspelt. An empty query
     gives no results (use /faq for the list). Counting stops at 1,000 matches: then `total` is
-    1000 and `total_capped` is true ("more than 1,000").
+    1000 and `total_capped` is true ("more than 1,000"). A query over 200 characters is cut
+    (`query` is what was searched) and `query_truncated` is true.
     """
     query = FaqSearchQuery(formdata=request.args)
     if not query.validate():
@@ -57,6 +58,7 @@ def faq_search():
         per_page=results.per_page,
         query=results.query,
         did_you_mean=results.did_you_mean,
+        query_truncated=results.query_truncated,
     )
 
 

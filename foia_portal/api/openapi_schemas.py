@@ -266,6 +266,11 @@ def component_schemas() -> dict[str, Any]:
                     "description": "True when counting stopped at `total` (more matched).",
                 },
                 "page": {"type": "integer", "minimum": 1},
+                "query": {"type": "string", "description": "The query as searched."},
+                "query_truncated": {
+                    "type": "boolean",
+                    "description": "True when the query was over 200 characters and was cut.",
+                },
             },
         },
         "Faq": {

@@ -11,12 +11,16 @@ from foia_portal.auth import services as accounts
 from foia_portal.auth.access import staff_required
 from foia_portal.extensions import db
 from foia_portal.faq import services as faq_services
-from foia_portal.faq.forms import FaqForm
+from foia_portal.faq.forms import QUESTION_MAX, FaqForm
 from foia_portal.faq.models import Faq, FaqCategory
 from foia_portal.staff.blueprint import bp
 
 
 def _faq_form(faq=None):
+    if faq is None and request.method == "GET" and request.args.get("question"):
+        # From the search insights: a query that found nothing starts a draft with it.
+        question = request.args["question"][:QUESTION_MAX].strip()
+        return FaqForm(data={"question": question[:1].upper() + question[1:], "published": False})
     if faq is None or request.method == "POST":
         return FaqForm()
     return FaqForm(

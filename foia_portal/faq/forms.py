@@ -1,4 +1,5 @@
-"""FAQ forms: the staff editor, the import entry (JSON), and the helpfulness vote."""
+"""FAQ forms: the staff editor, the import entry (JSON), the helpfulness vote, the readers'
+comment, the suggestions shown, and a set of search synonyms."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from foia_portal.faq import synonym_sets
 from foia_portal.faq.answers import LINK_SYNTAX, link_problems
 from foia_portal.faq.models import FEEDBACK_MAX
 from foia_portal.platform.text import forbidden_characters, has_control_characters, strip_text
@@ -221,3 +223,30 @@ class FaqSearchQuery(Form):
     per_page = IntegerField(
         "Results per page", validators=[Optional(), NumberRange(min=1, max=MAX_PER_PAGE)]
     )
+
+
+class SynonymSetForm(FlaskForm):
+    """A set of equivalent search terms, as the editors type it on the synonyms page."""
+
+    terms = TextAreaField(
+        "Terms that mean the same thing",
+        filters=[_one_kind_of_newline],
+        validators=[
+            DataRequired("Enter at least two terms, one on each line."),
+            Length(max=2_000, message="Keep the set under 2,000 characters; split it in two."),
+        ],
+        description=(
+            "One word or short phrase on each line (or separated by commas), e.g. “fee”, "
+            "“charge”, “cost”. A search for any of them also finds the others, ranked below "
+            "the words typed."
+        ),
+    )
+
+    def term_list(self) -> list[str]:
+        """The terms typed, one per line or comma."""
+        return [t for line in (self.terms.data or "").split("\n") for t in line.split(",")]
+
+    def validate_terms(self, field) -> None:
+        _, problems = synonym_sets.check_terms(self.term_list())
+        if problems:
+            raise ValidationError(" ".join(problems))

@@ -1,9 +1,9 @@
-"""FAQ categories, articles, helpfulness votes, readers' feedback and the suggestions shown
-before filing."""
+"""FAQ categories, articles, helpfulness votes, readers' feedback, the suggestions shown before
+filing, the search synonyms the editors keep, and what readers search for (per day)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -101,7 +101,41 @@ class FaqSuggestion(db.Model):
         return f"<FaqSuggestion {self.id}>"
 
 
-# Kept FAQ pages follow every change to an article or a category, but not the votes' counts,
-# which no public page shows (platform/content_version.py). Readers' feedback is shown only to staff
-# and so moves nothing.
-moved_by(FAQ, Faq, FaqCategory, unshown=frozenset({"helpful_yes", "helpful_no"}))
+class FaqSynonymSet(db.Model):
+    """Search terms the FAQ's editors say are equivalent ("fee", "charge", "cost"), used by the
+    search beside the built-in glossary (faq/glossary.py, faq/synonyms.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # lower case, as written
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<FaqSynonymSet {self.id} {self.terms[:3]}>"
+
+
+QUERY_MAX = 200  # search.MAX_QUERY_CHARS: a query is never longer
+
+
+class FaqQueryDay(db.Model):
+    """How often one query (normalised: faq/insights.py) was searched on the FAQ search page on
+    one day (US Eastern), for the editors' search insights. Nothing else: no address, session
+    or requester; rows older than 13 months are deleted (`flask faq insights prune`)."""
+
+    __table_args__ = (sa.Index("ix_faq_query_day_query_day", "query", "day"),)
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(sa.String(QUERY_MAX), primary_key=True)
+    searches: Mapped[int] = mapped_column(default=0)
+    # Answers found by the latest search of the day that was run afresh (not served from a
+    # page kept in the cache, which shows what that earlier search found): None when none was.
+    results: Mapped[int | None]
+
+    def __repr__(self) -> str:
+        return f"<FaqQueryDay {self.day} {self.query!r} {self.searches}>"
+
+
+# Kept FAQ pages follow every change to an article, a category or a synonym set (a new synonym
+# changes search results), but not the votes' counts, which no public page shows
+# (platform/content_version.py). Readers' feedback is shown only to staff and so moves nothing.
+moved_by(FAQ, Faq, FaqCategory, FaqSynonymSet, unshown=frozenset({"helpful_yes", "helpful_no"}))

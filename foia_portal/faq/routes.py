@@ -12,13 +12,13 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from foia_portal.extensions import csrf, db, limiter, search_cache
-from foia_portal.faq import services
+from foia_portal.faq import insights, services
 from foia_portal.faq.answers import meta_description
 from foia_portal.faq.forms import FaqFeedbackForm, FaqVoteForm
-from foia_portal.faq.search import search_faqs
+from foia_portal.faq.search import MAX_QUERY_CHARS, search_faqs
 from foia_portal.platform.content_version import FAQ, content_version
 from foia_portal.platform.page_cache import cached_page
 
@@ -51,21 +51,36 @@ def render_index(results=None):
 
 @bp.route("/faq/search")
 def search():
-    """Ranked search; an empty or punctuation-only query shows the categories instead."""
+    """Ranked search; an empty or punctuation-only query shows the categories instead.
+
+    Each search of a first page counts towards the editors' search insights (faq/insights.py):
+    one short transaction of its own, and a failure there never costs the reader the page.
+    """
     query = request.args.get("q", "")
     page = page_number(request.args.get("page"))
-    return cached_page(
+    found: list[int] = []  # the number of answers, when the search runs (not from the cache)
+    response = cached_page(
         ("faq-search", query, page, content_version(FAQ)),
-        lambda: render_search(query, page),
+        lambda: render_search(query, page, found),
         store=search_cache,
     )
+    if page == 1:
+        try:
+            insights.record_search(query, found[0] if found else None)
+        except SQLAlchemyError:
+            current_app.logger.warning(
+                "FAQ search insights: a search was not counted", exc_info=True
+            )
+    return response
 
 
-def render_search(query: str, page: int):
+def render_search(query: str, page: int, found: list[int] | None = None):
     results = search_faqs(query, page=page, per_page=current_app.config["FAQ_PAGE_SIZE"])
+    if found is not None:
+        found.append(results.total)
     if results.is_empty_query:
         return render_index(results)
-    return render_template("faq/search.html", results=results)
+    return render_template("faq/search.html", results=results, max_query_chars=MAX_QUERY_CHARS)
 
 
 @bp.route("/faq/<slug>")

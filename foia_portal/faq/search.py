@@ -1,19 +1,21 @@
 """The one FAQ search: the /faq/search page, the API and the request form's suggestions call it.
 
-Each database searches with its own engine (see docs/faq-search.md):
+A query is read into words, phrases and synonyms (faq/synonyms.py), weighed (faq/ranking.py),
+and searched with each database's own engine (see docs/faq-search.md):
 - SQLite: FTS5 `faq_fts` (porter stemming), ranked by bm25 with the question weighted above the
-  answer; `faq_fts_trigram` finds articles close to misspelt words.
+  answer, plus bm25 over `faq_fts_question` (the questions alone, against their own length);
+  `faq_fts_plain_vocab` gives the FAQ's words for misspellings.
 - PostgreSQL: the stored tsvector `faq_fts_document` (question weight A, answer B; GIN index
-  `ix_faq_search_document`), ranked by `ts_rank_cd`, with `websearch_to_tsquery` for "all the
-  words"; pg_trgm `similarity` over the FAQ's words (`faq_fts_word`, `ix_faq_search_trigram`)
-  for misspelt words.
+  `ix_faq_search_document`), ranked by how rare the words, phrases and synonyms an article
+  holds are (more in its question), then `ts_rank_cd`; pg_trgm `similarity` over the FAQ's
+  words (`faq_fts_word`, `ix_faq_search_trigram`) for misspelt words.
 
 A query is never handed to a search engine as syntax. It is cut into word tokens; each token is
 quoted (FTS5 phrase, tsquery lexeme), so quotes, operators, NUL bytes and 10,000-character
 queries are all harmless. Words match with OR and rank by how well they match, so that a
 plain-English question finds its answer. A word that matches nothing is looked up among
-trigram-similar words of the FAQ and, when one is close enough, searched instead and offered as
-"Did you mean …".
+trigram-similar words of the FAQ and of the glossary and, when one is close enough, searched
+instead and offered as "Did you mean …".
 
 Highlighting: the database wraps matches in two private-use characters (SENTINELS); the text is
 HTML-escaped first and only then are the sentinels turned into <mark>, so stored text is never
@@ -24,28 +26,43 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from foia_portal.extensions import db
+from foia_portal.faq.ranking import (
+    DENSITY_WEIGHT,
+    PHRASE_WEIGHT,
+    QUESTION_MATCH,
+    QUESTION_WEIGHT,
+    ranked_parts,
+    weigh,
+)
+from foia_portal.faq.synonyms import Glossary, SearchPlan, current_glossary
+from foia_portal.faq.words import (
+    MIN_TYPO_WORD_LENGTH,
+    STOP_WORDS,
+    TYPO_SIMILARITY,
+    WORD,
+    Vocabulary,
+    VocabularyCache,
+    similarity,
+)
 from foia_portal.platform.text import SENTENCE_END
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"
 SENTINELS = (MARK_START, MARK_END)
 
-MAX_QUERY_CHARS = 500  # longer input is cut: nobody's question is longer, and work stays bounded
+# Longer input is cut (at a word where it can) and the page says so: a question is shorter, and
+# the work a search does stays bounded.
+MAX_QUERY_CHARS = 200
 MAX_WORDS = 16
-MIN_TYPO_WORD_LENGTH = 3
-TYPO_SIMILARITY = 0.4  # trigram similarity (as pg_trgm computes it) a correction must reach
-TYPO_CHOICES = 3  # closest words per misspelt word, checked against the published FAQ
 # Counting stops here ("more than 1,000 answers"), and so does the shortlist bm25 ranks: past
 # it, work would grow with the size of the FAQ for pages nobody reads.
 MAX_COUNTED = 1000
@@ -58,21 +75,8 @@ TIER_WINDOW = 5000
 # SQLite snippets: page articles closer than this many rowids are found in one walk of the index.
 SNIPPET_RUN_GAP = 2000
 
-# Words that carry no meaning in a search: PostgreSQL's English stop list (Snowball), used on
-# SQLite, where FTS5 has none, so that "how do I …" does not match every article.
-_STOP_WORD_LIST = """
-    a about above after again against all am an and any are as at be because been before being
-    below between both but by can did do does doing don down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself
-    just me more most my myself no nor not now of off on once only or other our ours ourselves
-    out over own s same she should so some such t than that the their theirs them themselves then
-    there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves
-"""
-STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f" + MARK_START + MARK_END + r"]")
-_WORD = re.compile(r"[^\W_]+")
 _MARKED = re.compile(re.escape(MARK_START) + r"(.*?)" + re.escape(MARK_END), re.S)
 
 
@@ -103,6 +107,7 @@ class SearchResults:
     page: int = 1
     per_page: int = 10
     did_you_mean: str | None = None  # the query with misspelt words corrected, when any were
+    query_truncated: bool = False  # the input was longer than MAX_QUERY_CHARS and was cut
     # More than MAX_COUNTED articles match; `total` is then MAX_COUNTED ("more than 1,000").
     total_capped: bool = False
 
@@ -119,25 +124,36 @@ class SearchResults:
 # ------------------------------------------------------------------------------- text helpers
 
 
-def clean_query(raw: str | None) -> str:
-    """Any string → a safe query: NFKC, no control characters or sentinels, bounded length."""
+def prepare_query(raw: str | None) -> tuple[str, bool]:
+    """Any string → (a safe query, whether it was cut): NFKC, no control characters or
+    sentinels, at most MAX_QUERY_CHARS, cut before a word that would not fit whole."""
     if not raw:
-        return ""
+        return "", False
     text = unicodedata.normalize("NFKC", str(raw)[: MAX_QUERY_CHARS * 4])
     text = _CONTROL.sub(" ", text).encode("utf-8", "replace").decode("utf-8")
-    return " ".join(text.split())[:MAX_QUERY_CHARS]
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUERY_CHARS:
+        return text, False
+    cut = text[:MAX_QUERY_CHARS]
+    if text[MAX_QUERY_CHARS] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(), True
+
+
+def clean_query(raw: str | None) -> str:
+    """Any string → a safe query (see prepare_query)."""
+    return prepare_query(raw)[0]
 
 
 def query_words(query: str) -> tuple[str, ...]:
     """Lower-case word tokens (letters and digits), duplicates dropped, at most MAX_WORDS."""
-    words = dict.fromkeys(w.lower() for w in _WORD.findall(query))
+    words = dict.fromkeys(w.lower() for w in WORD.findall(query))
     return tuple(w[:64] for w in words)[:MAX_WORDS]
 
 
-def content_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The words worth searching for; all of them when every one is a stop word."""
-    meaningful = tuple(w for w in words if w not in STOP_WORDS)
-    return meaningful or words
+def query_tokens(query: str) -> tuple[str, ...]:
+    """Lower-case word tokens in the order typed, repeats kept (phrases need the order)."""
+    return tuple(w.lower()[:64] for w in WORD.findall(query))[: 2 * MAX_WORDS]
 
 
 def sentence_bounded(snippet: str | None) -> str:
@@ -170,68 +186,6 @@ def mark_highlights(text: str | None) -> Markup:
     return Markup(marked)  # noqa: S704  (escaped above; only our own <mark> tags added)
 
 
-def trigrams(word: str) -> set[str]:
-    """pg_trgm's trigrams of one word: lower case, two spaces before and one after."""
-    padded = f"  {word.lower()} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def similarity(a: str, b: str) -> float:
-    """pg_trgm's similarity(): shared trigrams over all trigrams of the two words."""
-    ta, tb = trigrams(a), trigrams(b)
-    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
-
-
-class Vocabulary:
-    """The FAQ's words with how many articles hold each, and a trigram index over them, for
-    "did you mean": the closest words to a misspelt one, as pg_trgm's similarity() ranks them."""
-
-    def __init__(self, rows):
-        self.words: list[str] = []
-        self.grams: list[int] = []  # number of trigrams of each word
-        self.frequency: list[int] = []
-        self.index: dict[str, list[int]] = {}
-        for word, documents in rows:
-            if len(word) < MIN_TYPO_WORD_LENGTH or not _WORD.fullmatch(word):
-                continue
-            number = len(self.words)
-            grams = trigrams(word)
-            self.words.append(word)
-            self.grams.append(len(grams))
-            self.frequency.append(documents)
-            for gram in grams:
-                self.index.setdefault(gram, []).append(number)
-
-    def closest(self, word: str, choices: int = TYPO_CHOICES) -> list[str]:
-        """Up to `choices` words at least TYPO_SIMILARITY similar, closest (then commonest)
-        first."""
-        grams = trigrams(word)
-        shared = Counter(n for gram in grams for n in self.index.get(gram, ()))
-        scored = []
-        for number, common in shared.items():
-            score = common / (len(grams) + self.grams[number] - common)
-            if score >= TYPO_SIMILARITY and self.words[number] != word:
-                scored.append((-score, -self.frequency[number], self.words[number]))
-        return [candidate for *_, candidate in sorted(scored)[:choices]]
-
-
-class VocabularyCache:
-    """One Vocabulary per database, reloaded when the database says its word list changed."""
-
-    def __init__(self):
-        self._entries: dict = {}
-        self._lock = threading.Lock()
-
-    def get(self, bind, version, load) -> Vocabulary:
-        key = str(bind.url)
-        entry = self._entries.get(key)
-        if entry is None or entry[0] != version:
-            entry = (version, load())
-            with self._lock:
-                self._entries[key] = entry
-        return entry[1]
-
-
 _VOCABULARIES = VocabularyCache()
 
 
@@ -256,24 +210,29 @@ def tiered_page(
     limit: int,
     tier_select: Callable[[int, Any], str],
     attempts: tuple,
+    synonyms: str | None = None,
 ) -> list[int]:
     """The page's ids ranked by tier: `expressions` match, in this order, every word in the
     question, every word, any word in the question, any word (for one word the first two are the
-    last two). `tier_select(n, attempt)` is the engine's SELECT of (id, tier) for tier n; the
-    attempts go from cheapest to surest, and the first whose tiers fill the page answers.
+    last two), then, only if those do not fill the page, any synonym (`synonyms`).
+    `tier_select(n, attempt)` is the engine's SELECT of (id, tier) for tier n; the attempts go
+    from cheapest to surest, and the first whose tiers fill the page answers.
 
     A tier is needed only when the tiers before it hold fewer than offset + limit articles, so
     tier n needs at most n * (offset + limit) rows, plus a margin for unpublished ones.
     """
     if len(words) == 1:
         expressions = expressions[2:]
-    values.update({f"tier{n}": expression for n, expression in enumerate(expressions)})
     ids: list[int] = []
-    for attempt in attempts:
-        tiers = " UNION ALL ".join(tier_select(n, attempt) for n in range(len(expressions)))
-        ids = published_page_of_tiers(tiers, values)
-        if len(ids) >= limit:
+    for tiered in (expressions, [*expressions, synonyms] if synonyms else None):
+        if tiered is None:
             break
+        values.update({f"tier{n}": expression for n, expression in enumerate(tiered)})
+        for attempt in attempts:
+            tiers = " UNION ALL ".join(tier_select(n, attempt) for n in range(len(tiered)))
+            ids = published_page_of_tiers(tiers, values)
+            if len(ids) >= limit:
+                return ids
     return ids
 
 
@@ -281,7 +240,9 @@ class SqliteSearch:
     """FTS5: `faq_fts` (porter) for ranked search; `faq_fts_plain_vocab` for misspellings."""
 
     # bm25 weights per column: a word in the question counts ten times a word in the answer.
-    RANK = "bm25(10.0, 1.0)"
+    RANK = "bm25(faq_fts, 10.0, 1.0)"
+    # The question alone, measured against its own length (migration 0008).
+    QUESTION_RANK = "bm25(faq_fts_question)"
     # Unpublished articles stay indexed; they are left out by id (the partial index
     # ix_faq_search_unpublished holds them), so no match has to read its `faq` row.
     UNPUBLISHED = "(SELECT id FROM faq WHERE NOT published)"
@@ -290,9 +251,16 @@ class SqliteSearch:
     VOCAB_VERSION = "(SELECT block FROM faq_fts_plain_data WHERE id = 10)"
 
     @staticmethod
-    def match_expression(words: tuple[str, ...], operator: str = "OR") -> str:
+    def match_expression(terms, operator: str = "OR") -> str:
+        """Words (str) or terms (tuples of words) as FTS5 phrases joined by `operator`."""
         # Tokens hold only letters and digits, so a double-quoted FTS5 string cannot break out.
-        return f" {operator} ".join(f'"{w}"' for w in words)
+        return f" {operator} ".join(
+            f'"{term}"' if isinstance(term, str) else f'"{" ".join(term)}"' for term in terms
+        )
+
+    def any_term(self, plan: SearchPlan) -> str:
+        """Every word of the query and every synonym: what an article must match to be found."""
+        return self.match_expression(plan.words + plan.alternatives)
 
     def known_words(self, words: tuple[str, ...]) -> tuple[set[str], bytes | None]:
         """The words matching a published article, and the word list's version."""
@@ -332,8 +300,28 @@ class SqliteSearch:
         )
         return Vocabulary(rows)
 
-    def count(self, words: tuple[str, ...]) -> int:
-        """How many published articles match, counted up to MAX_COUNTED + 1.
+    def document_counts(self, words: list[str]) -> tuple[int, dict[str, int]]:
+        """How many articles there are, and how many hold each word (as bm25 counts them)."""
+        counts = "".join(
+            f", (SELECT count(*) FROM faq_fts WHERE faq_fts MATCH :w{n})"  # noqa: S608
+            for n in range(len(words))
+        )
+        articles, *found = db.session.execute(
+            sa.text(f"SELECT (SELECT count(*) FROM faq){counts}"),  # noqa: S608
+            {f"w{n}": self.match_expression((word,)) for n, word in enumerate(words)},
+        ).one()
+        return articles, dict(zip(words, found, strict=True))
+
+    def count(self, plan: SearchPlan) -> int:
+        """How many published articles match, counted up to MAX_COUNTED + 1: the words first,
+        and only when they match no more than that, the words and the synonyms."""
+        total = self.count_matching(self.match_expression(plan.words))
+        if plan.alternatives and total <= MAX_COUNTED:
+            total = self.count_matching(self.any_term(plan))
+        return total
+
+    def count_matching(self, expression: str) -> int:
+        """How many published articles match `expression`, counted up to MAX_COUNTED + 1.
 
         The newest MAX_COUNTED + 1 + margin matches are counted, less the unpublished among
         them (taken out by id, in one pass over the partial index). Only if unpublished ones
@@ -350,29 +338,41 @@ class SqliteSearch:
                     )
                     """  # noqa: S608 (constants only; the values are bound)
                 ),
-                {"any": self.match_expression(words), "cap": MAX_COUNTED + 1},
+                {"any": expression, "cap": MAX_COUNTED + 1},
             ).one()
             if published > MAX_COUNTED or walked < MAX_COUNTED + 1 + COUNT_MARGIN:
                 break
         return published
 
-    def ranked_ids(self, words: tuple[str, ...], total: int, limit: int, offset: int) -> list:
+    def ranked_ids(self, plan: SearchPlan, total: int, limit: int, offset: int) -> list:
         """The ids of this page's articles, best first.
 
-        Up to MAX_COUNTED matches, bm25 ranks them all (FTS5 sorts them: `ORDER BY rank`).
+        Up to MAX_COUNTED matches, bm25 ranks them all: the sum of bm25 for the words, for the
+        phrases (PHRASE_WEIGHT) and for the synonyms (SYNONYM_WEIGHT), each one FTS5 query.
         Beyond that, bm25 would cost time in proportion to the FAQ (about 1 µs a match, and
         its IDF reads every match of every word), so articles are ranked by what they match,
         newest first within each tier: every word in the question, every word, any word in the
-        question, any word. Each tier is a LIMIT'd walk of the index in rowid order, so the cost
-        depends on the page, not on the size of the FAQ.
+        question, any word, any synonym. Each tier is a LIMIT'd walk of the index in rowid
+        order, so the cost depends on the page, not on the size of the FAQ.
         """
-        values = {"any": self.match_expression(words), "limit": limit, "offset": offset}
+        words = plan.words
+        values = {"limit": limit, "offset": offset}
         if total <= MAX_COUNTED:
+            parts = []
+            for n, (terms, weight) in enumerate(ranked_parts(plan)):
+                values[f"part{n}"] = self.match_expression(terms)
+                parts += [
+                    f"SELECT rowid AS id, {weight!r} * {self.RANK} AS score "  # noqa: S608
+                    f"FROM faq_fts WHERE faq_fts MATCH :part{n}",
+                    f"SELECT rowid AS id, {weight * QUESTION_WEIGHT!r} * {self.QUESTION_RANK} "  # noqa: S608
+                    f"AS score FROM faq_fts_question WHERE faq_fts_question MATCH :part{n}",
+                ]
+            # bm25 is negative: the lower the sum, the better the article. MATERIALIZED: bm25
+            # runs only on the FTS5 query's own rows, which flattening the subquery would undo.
             sql = f"""
-                SELECT rowid FROM faq_fts
-                WHERE faq_fts MATCH :any AND faq_fts.rank MATCH '{self.RANK}'
-                    AND rowid NOT IN {self.UNPUBLISHED}
-                ORDER BY faq_fts.rank LIMIT :limit OFFSET :offset
+                WITH scored AS MATERIALIZED ({" UNION ALL ".join(parts)})
+                SELECT id FROM scored WHERE id NOT IN {self.UNPUBLISHED}
+                GROUP BY id ORDER BY sum(score), id LIMIT :limit OFFSET :offset
             """  # noqa: S608 (constants only; the values are bound)
             return db.session.scalars(sa.text(sql), values).all()
         expressions = [
@@ -394,9 +394,10 @@ class SqliteSearch:
                 f"LIMIT {n + 1} * (:offset + :limit) + {margin})"
             ),
             attempts=(f"{PAGE_MARGIN:d}", self.UNPUBLISHED_COUNT),
+            synonyms=self.match_expression(plan.alternatives) if plan.alternatives else None,
         )
 
-    def page_rows(self, words: tuple[str, ...], ids: list[int]) -> list:
+    def page_rows(self, plan: SearchPlan, ids: list[int]) -> list:
         """The page's articles with the question highlighted and a snippet of the answer.
 
         FTS5 makes snippets only on a cursor of the query, and setting one up per article
@@ -424,21 +425,21 @@ class SqliteSearch:
                 JOIN faq f ON f.id = m.id JOIN faq_category c ON c.id = f.category_id
                 """  # noqa: S608 (integers and constants only; the words are bound)
             ),
-            {"any": self.match_expression(words), "start": MARK_START, "end": MARK_END},
+            {"any": self.any_term(plan), "start": MARK_START, "end": MARK_END},
         )
         by_id = {row[0]: row[1:] for row in rows}
         return [by_id[rowid] for rowid in ids if rowid in by_id]
 
-    def search(self, words: tuple[str, ...], query: str, page: int, per_page: int):
+    def search(self, plan: SearchPlan, page: int, per_page: int):
         """(total, page, rows) for the page asked for, clamped to the last page."""
-        total = self.count(words)
+        total = self.count(plan)
         if not total:
             return 0, 1, []
         shown = min(total, MAX_COUNTED)  # pages end there, even when more match
         page = min(page, math.ceil(shown / per_page))
         offset = (page - 1) * per_page
-        ids = self.ranked_ids(words, total, min(per_page, shown - offset), offset)
-        return total, page, self.page_rows(words, ids)
+        ids = self.ranked_ids(plan, total, min(per_page, shown - offset), offset)
+        return total, page, self.page_rows(plan, ids)
 
 
 class PostgresSearch:
@@ -447,6 +448,8 @@ class PostgresSearch:
     DOCUMENT_JOIN = "FROM faq f JOIN faq_fts_document d ON d.faq_id = f.id"
     UNPUBLISHED = SqliteSearch.UNPUBLISHED
     UNPUBLISHED_COUNT = SqliteSearch.UNPUBLISHED_COUNT
+    # ts_rank_cd of the question alone, divided by the question's length (flag 2).
+    QUESTION_NORMALIZATION = 2
     HEADLINE_QUESTION = f'HighlightAll=true, StartSel="{MARK_START}", StopSel="{MARK_END}"'
     HEADLINE_ANSWER = (
         f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, '
@@ -454,9 +457,32 @@ class PostgresSearch:
     )
 
     @staticmethod
-    def any_word(words: tuple[str, ...]) -> str:
-        # to_tsquery input: each token single-quoted (it holds only letters and digits), OR-ed.
-        return " | ".join(f"'{w}'" for w in words)
+    def any_word(terms, weight: str = "") -> str:
+        """to_tsquery input: words (str) or terms (tuples of words, `<->` phrases), OR-ed;
+        `weight` ":A" matches them in the question only."""
+        # Each token single-quoted: it holds only letters and digits.
+        return " | ".join(
+            f"'{term}'{weight}"
+            if isinstance(term, str)
+            else " <-> ".join(f"'{w}'{weight}" for w in term)
+            for term in terms
+        )
+
+    @staticmethod
+    def features(plan: SearchPlan) -> list[tuple[tuple, float]]:
+        """What an article may hold, each with its worth: every word and every phrase by its
+        rarity, each synonym group by its weight and its rarest term."""
+        found = [((word,), plan.rarity[(word,)]) for word in plan.words]
+        found += [((phrase,), PHRASE_WEIGHT * plan.rarity[phrase]) for phrase in plan.phrases]
+        found += [
+            (group.alternatives, group.weight * max(plan.rarity[a] for a in group.alternatives))
+            for group in plan.groups
+        ]
+        return found
+
+    def any_term(self, plan: SearchPlan) -> str:
+        """Every word of the query and every synonym: what an article must match to be found."""
+        return self.any_word(plan.words + plan.alternatives)
 
     def known_words(self, words: tuple[str, ...]) -> set[str]:
         # A word PostgreSQL drops as a stop word (numnode = 0) needs no correction, nor does a
@@ -515,9 +541,31 @@ class PostgresSearch:
     def every_word(words: tuple[str, ...], weight: str = "") -> str:
         return " & ".join(f"'{w}'{weight}" for w in words)
 
-    def count(self, words: tuple[str, ...]) -> int:
-        """How many published articles match, counted up to MAX_COUNTED + 1 (the unpublished
-        are left out by id: a hashed list from the partial index ix_faq_search_unpublished)."""
+    def document_counts(self, words: list[str]) -> tuple[int, dict[str, int]]:
+        """How many articles there are, and how many hold each word."""
+        counts = "".join(
+            ", (SELECT count(*) FROM faq_fts_document "  # noqa: S608
+            f"WHERE document @@ to_tsquery('english', :w{n}))"
+            for n in range(len(words))
+        )
+        articles, *found = db.session.execute(
+            sa.text(f"SELECT (SELECT count(*) FROM faq){counts}"),  # noqa: S608
+            {f"w{n}": self.any_word((word,)) for n, word in enumerate(words)},
+        ).one()
+        return articles, dict(zip(words, found, strict=True))
+
+    def count(self, plan: SearchPlan) -> int:
+        """How many published articles match, counted up to MAX_COUNTED + 1: the words first,
+        and only when they match no more than that, the words and the synonyms."""
+        total = self.count_matching(self.any_word(plan.words))
+        if plan.alternatives and total <= MAX_COUNTED:
+            total = self.count_matching(self.any_term(plan))
+        return total
+
+    def count_matching(self, tsquery: str) -> int:
+        """How many published articles match `tsquery`, counted up to MAX_COUNTED + 1 (the
+        unpublished are left out by id: a hashed list from the partial index
+        ix_faq_search_unpublished)."""
         return db.session.scalar(
             sa.text(
                 # OFFSET 0: planned for all matches, PostgreSQL reads a word of a few thousand
@@ -527,31 +575,46 @@ class PostgresSearch:
                 "WHERE document @@ to_tsquery('english', :any) OFFSET 0) AS d "
                 f"WHERE d.faq_id NOT IN {self.UNPUBLISHED} LIMIT :cap) AS hits"
             ),
-            {"any": self.any_word(words), "cap": MAX_COUNTED + 1},
+            {"any": tsquery, "cap": MAX_COUNTED + 1},
         )
 
-    def ranked_ids(self, words, query: str, total: int, limit: int, offset: int) -> list:
+    def ranked_ids(self, plan: SearchPlan, total: int, limit: int, offset: int) -> list:
         """The ids of this page's articles, best first: as SqliteSearch.ranked_ids.
 
-        Up to MAX_COUNTED matches: articles holding all the words (websearch_to_tsquery: quotes
-        are phrases, "-" excludes) first, then by cover density (ts_rank_cd). Beyond, the
-        same tiers as on SQLite (weight A is the question), newest first within each, each a
-        LIMIT'd query that PostgreSQL answers by walking the primary key backwards or from the
-        GIN index, whichever it expects to be cheaper.
+        Up to MAX_COUNTED matches: articles holding every word first, then those holding every
+        word or a synonym of it, then by cover density (ts_rank_cd) of the words, the phrases
+        (PHRASE_WEIGHT) and the synonyms (SYNONYM_WEIGHT). Beyond, the same tiers as on SQLite
+        (weight A is the question), newest first within each, each a LIMIT'd query that
+        PostgreSQL answers by walking the primary key backwards or from the GIN index,
+        whichever it expects to be cheaper.
         """
+        words = plan.words
         values = {
-            "any": self.any_word(words),
-            "query": query,
+            "any": self.any_term(plan),
             "limit": limit,
             "offset": offset,
         }
         if total <= MAX_COUNTED:
+            scores = []
+            for n, (terms, worth) in enumerate(self.features(plan)):
+                values[f"feature{n}"] = self.any_word(terms)
+                values[f"question{n}"] = self.any_word(terms, ":A")
+                scores.append(
+                    f"{worth!r} * ((d.document @@ to_tsquery('english', :feature{n}))::int "
+                    f"+ {QUESTION_MATCH!r} * (d.document @@ to_tsquery('english', :question{n}))::int)"
+                )
+            for n, (terms, weight) in enumerate(ranked_parts(plan)):
+                values[f"part{n}"] = self.any_word(terms)
+                scores += [
+                    f"{weight * DENSITY_WEIGHT!r} * ts_rank_cd(d.document, to_tsquery('english', :part{n}))",
+                    f"{weight * QUESTION_WEIGHT!r} * ts_rank_cd(ts_filter(d.document, '{{a}}'), "
+                    f"to_tsquery('english', :part{n}), {self.QUESTION_NORMALIZATION})",
+                ]
             sql = f"""
                 SELECT d.faq_id FROM faq_fts_document d
                 WHERE d.document @@ to_tsquery('english', :any)
                     AND d.faq_id NOT IN {self.UNPUBLISHED}
-                ORDER BY (d.document @@ websearch_to_tsquery('english', :query))::int DESC,
-                    ts_rank_cd(d.document, to_tsquery('english', :any)) DESC, d.faq_id
+                ORDER BY {" + ".join(scores)} DESC, d.faq_id
                 LIMIT :limit OFFSET :offset
             """  # noqa: S608 (constants only; the values are bound)
             return db.session.scalars(sa.text(sql), values).all()
@@ -583,9 +646,10 @@ class PostgresSearch:
                 (windowed, f"{PAGE_MARGIN:d}"),
                 ("faq_fts_document", self.UNPUBLISHED_COUNT),
             ),
+            synonyms=self.any_word(plan.alternatives) if plan.alternatives else None,
         )
 
-    def page_rows(self, words: tuple[str, ...], ids: list[int]) -> list:
+    def page_rows(self, plan: SearchPlan, ids: list[int]) -> list:
         """The page's articles with headlines (ts_headline runs for these rows only)."""
         rows = db.session.execute(
             sa.text(
@@ -600,7 +664,7 @@ class PostgresSearch:
                 """
             ),
             {
-                "any": self.any_word(words),
+                "any": self.any_term(plan),
                 "ids": list(ids),
                 "question_options": self.HEADLINE_QUESTION,
                 "answer_options": self.HEADLINE_ANSWER,
@@ -609,16 +673,16 @@ class PostgresSearch:
         by_id = {row[0]: row[1:] for row in rows}
         return [by_id[faq_id] for faq_id in ids if faq_id in by_id]
 
-    def search(self, words: tuple[str, ...], query: str, page: int, per_page: int):
+    def search(self, plan: SearchPlan, page: int, per_page: int):
         """(total, page, rows) for the page asked for, clamped to the last page."""
-        total = self.count(words)
+        total = self.count(plan)
         if not total:
             return 0, 1, []
         shown = min(total, MAX_COUNTED)  # pages end there, even when more match
         page = min(page, math.ceil(shown / per_page))
         offset = (page - 1) * per_page
-        ids = self.ranked_ids(words, query, total, min(per_page, shown - offset), offset)
-        return total, page, self.page_rows(words, ids)
+        ids = self.ranked_ids(plan, total, min(per_page, shown - offset), offset)
+        return total, page, self.page_rows(plan, ids)
 
 
 _ENGINES = {"sqlite": SqliteSearch(), "postgresql": PostgresSearch()}
@@ -635,39 +699,56 @@ def engine_for_session():
 # ------------------------------------------------------------------------------- the search
 
 
-def correct_typos(engine, words: tuple[str, ...]) -> dict[str, str]:
-    """{misspelt word: correction} for the words that match no published article."""
+def correct_typos(engine, words: tuple[str, ...], glossary: Glossary) -> dict[str, str]:
+    """{misspelt word: correction} for the words that match no published article and are not
+    in the glossary: the closest word of the FAQ or of the glossary, whichever is closer (a
+    glossary word is searched through its synonyms: "expidite" → "expedite")."""
     unknown = tuple(
         w
         for w in words
-        if len(w) >= MIN_TYPO_WORD_LENGTH and not w.isdigit() and w not in STOP_WORDS
+        if len(w) >= MIN_TYPO_WORD_LENGTH
+        and not w.isdigit()
+        and w not in STOP_WORDS
+        and w not in glossary.words
     )
     if not unknown:
         return {}
     known, version = engine.known_words(unknown)
     unknown = tuple(w for w in unknown if w not in known)
-    return engine.corrections(unknown, version) if unknown else {}
+    if not unknown:
+        return {}
+    found = engine.corrections(unknown, version)
+    for word in unknown:
+        term_word = glossary.closest_word(word)
+        if term_word and (
+            word not in found or similarity(word, term_word) > similarity(word, found[word])
+        ):
+            found[word] = term_word
+    return found
 
 
 def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> SearchResults:
     """Ranked search of the published FAQ: hits with highlighted snippets, total, page, and a
     "did you mean" when misspelt words were corrected. Any input is safe."""
-    query = clean_query(raw_query)
+    query, truncated = prepare_query(raw_query)
+    cleaned = query
     words = query_words(query)
     per_page = max(1, min(per_page, 50))
     if not words:
-        return SearchResults(query=query, words=(), per_page=per_page)
+        return SearchResults(query=query, words=(), per_page=per_page, query_truncated=truncated)
 
     engine = engine_for_session()
-    searched = content_words(words)
-    corrections = correct_typos(engine, searched)
+    glossary = current_glossary()
+    tokens = query_tokens(query)
+    corrections = correct_typos(engine, glossary.content_words(tokens)[:MAX_WORDS], glossary)
     did_you_mean = None
     if corrections:
-        searched = tuple(dict.fromkeys(corrections.get(w, w) for w in searched))
+        tokens = tuple(corrections.get(w, w) for w in tokens)
         did_you_mean = " ".join(corrections.get(w, w) for w in words)
-        query = did_you_mean
+    plan = glossary.plan(tokens)
+    plan = weigh(engine, replace(plan, words=plan.words[:MAX_WORDS]), glossary)
 
-    total, page, rows = engine.search(searched, query, max(1, page), per_page)
+    total, page, rows = engine.search(plan, max(1, page), per_page)
     hits = [
         SearchHit(
             slug=slug,
@@ -680,7 +761,7 @@ def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> Sea
         for slug, question, category, category_slug, question_marked, snippet in rows
     ]
     return SearchResults(
-        query=clean_query(raw_query),
+        query=cleaned,
         words=words,
         hits=hits,
         total=min(total, MAX_COUNTED),
@@ -688,4 +769,5 @@ def search_faqs(raw_query: str | None, page: int = 1, per_page: int = 10) -> Sea
         per_page=per_page,
         did_you_mean=did_you_mean,
         total_capped=total > MAX_COUNTED,
+        query_truncated=truncated,
     )

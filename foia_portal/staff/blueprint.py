@@ -2,7 +2,8 @@
 
 Its pages live with what they work on and register on import, as in Flask's blueprint-package
 pattern: the queue and one request (staff/routes.py), accounts and the audit log
-(auth/staff_pages.py), FAQ editing (faq/editor.py) and the outbox (mail/outbox_page.py).
+(auth/staff_pages.py), FAQ editing (faq/editor.py), the FAQ search's synonyms and insights
+(faq/search_pages.py) and the outbox (mail/outbox_page.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,6 @@ def _register_template_helpers(state) -> None:
 
 
 from foia_portal.auth import staff_pages  # noqa: E402, F401
-from foia_portal.faq import editor  # noqa: E402, F401
+from foia_portal.faq import editor, search_pages  # noqa: E402, F401
 from foia_portal.mail import outbox_page  # noqa: E402, F401
 from foia_portal.staff import routes  # noqa: E402, F401

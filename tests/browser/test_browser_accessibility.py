@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from foia_portal.extensions import db
+from foia_portal.faq import insights, synonym_sets
 from foia_portal.faq import services as faq_services
 from foia_portal.faq.models import Faq
 from foia_portal.requests.status_links import status_token
@@ -190,7 +191,11 @@ def test_every_staff_page_passes_axe_with_ordered_headings(
     # Readers' comments, so that the list shows its count and the editor the comments.
     faq_services.record_feedback(faq, "Whether a CD costs more than email.\nAnd how long.")
     faq_services.record_feedback(faq, "The fee for 500 pages.")
+    # Search insights and an editors' synonym set, so that their pages show tables.
+    synonym_sets.save_set(["reading room", "e-library"])
     db.session.commit()
+    insights.record_search("fee waiver", 3)  # counts commit on a connection of their own
+    insights.record_search("body camera footage", 0)
     pages = [
         ("request queue", "/staff/"),
         ("queue, every status", "/staff/?status=all"),
@@ -199,6 +204,9 @@ def test_every_staff_page_passes_axe_with_ordered_headings(
         ("FAQ list", "/staff/faqs"),
         ("new FAQ", "/staff/faqs/new"),
         ("FAQ editor", f"/staff/faqs/{faq_id}/edit"),
+        ("new FAQ from a search that found nothing", "/staff/faqs/new?question=body+camera"),
+        ("search synonyms", "/staff/faqs/synonyms"),
+        ("search insights", "/staff/faqs/insights"),
         ("outbox", "/staff/outbox"),
         ("staff accounts", "/staff/users"),
         ("audit log", "/staff/audit"),
@@ -232,6 +240,11 @@ def test_every_staff_page_passes_axe_with_ordered_headings(
     page.submit_with(page.find("main form button[type=submit]"))
     findings.page_checks("new FAQ, with errors", phone=False)
     findings.check("new FAQ, with errors", page.assert_errors_tied_to_fields)
+
+    page.open("/staff/faqs/synonyms")
+    page.submit_with(page.find("main form button[type=submit]"))
+    findings.page_checks("search synonyms, with errors", phone=False)
+    findings.check("search synonyms, with errors", page.assert_errors_tied_to_fields)
 
     findings.assert_none()
 

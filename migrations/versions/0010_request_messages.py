@@ -4,15 +4,15 @@ a closing letter), and when a requester's reply started waiting for staff.
 Both columns are NULL for every existing row. Downgrading drops them: reply files stay as
 attachments of their request, no longer tied to the reply.
 
-Revision ID: 0008
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0006"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
