@@ -67,7 +67,7 @@ def key_of(term: Term) -> Term:
 class SynonymGroup:
     typed: Term  # the glossary term as it appears in the query
     alternatives: tuple[Term, ...]  # the other terms of its sets
-    weight: float = 0.0  # set by the search from how rare the terms are (search.weigh)
+    weight: float = 0.0  # set by the search from how rare the terms are (ranking.weigh)
     # Synonyms of a phrase typed, made of a synonym and a word typed: they only rank, since
     # an article holding one holds that synonym too.
     of_phrase: bool = False
@@ -112,7 +112,7 @@ class Glossary:
         self.office = {term for term in office if term}
         self.office_longest = max((len(term) for term in self.office), default=0)
         # How many articles hold each word searched so far, and how many articles there are:
-        # filled by the search (search.weigh) as words are met, for this content version only.
+        # filled by the search (ranking.weigh) as words are met, for this content version only.
         self.document_counts: dict[str, int] = {}
         self.article_count: int | None = None
 
@@ -190,7 +190,7 @@ class Glossary:
             phrase_alternatives += [first.typed + gap + a for a in second.alternatives]
         phrases = list(dict.fromkeys(phrases))[:MAX_PHRASES]
         if phrase_alternatives:
-            # One group for them all, weighed against the most common phrase typed.
+            # One group for them all, weighed as a phrase typed: SYNONYM_WEIGHT (faq/ranking.py).
             alternatives = tuple(dict.fromkeys(phrase_alternatives))
             groups.append(SynonymGroup(phrases[0], alternatives, of_phrase=True))
         return SearchPlan(words=words, phrases=tuple(phrases), groups=tuple(groups))
@@ -243,5 +243,7 @@ class GlossaryCache:
 
 def current_glossary() -> Glossary:
     """The glossary for the FAQ as it is now (built-in sets and the editors')."""
-    cache = current_app.extensions.setdefault("faq_glossary", GlossaryCache())
+    cache = current_app.extensions.get("faq_glossary")
+    if cache is None:
+        cache = current_app.extensions.setdefault("faq_glossary", GlossaryCache())
     return cache.get()

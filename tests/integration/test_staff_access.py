@@ -16,6 +16,7 @@ def world(app, make_request, officer, admin):
     """One of everything a staff URL can point at."""
     from foia_portal.extensions import db
     from foia_portal.faq import services as faq_services
+    from foia_portal.faq import synonym_sets
     from foia_portal.mail.models import OutboxMessage
     from foia_portal.requests.models import Attachment
 
@@ -31,6 +32,7 @@ def world(app, make_request, officer, admin):
     )
     db.session.add(attachment)
     faq = faq_services.create_faq(category="Basics", question="What is FOIA?", answer="A law.")
+    synonym_set = synonym_sets.save_set(["foia", "freedom of information act"])
     message = OutboxMessage(
         kind="x", recipient="a@b.gov", subject="s", body_text="t", status="failed"
     )
@@ -41,6 +43,7 @@ def world(app, make_request, officer, admin):
         "attachment_id": attachment.id,
         "faq_id": faq.id,
         "category_id": faq.category_id,
+        "set_id": synonym_set.id,
         "message_id": message.id,
         "user_id": officer.id,
         "action": "note",
