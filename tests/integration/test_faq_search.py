@@ -27,6 +27,26 @@ def test_plural_finds_the_singular_and_the_singular_the_plural(small_faq):
     assert "how-do-i-appeal-a-decision" in slugs(search_faqs("appeals"))
 
 
+def test_pages_of_different_articles_share_one_compiled_statement(small_faq):
+    """The page's ids are bound, not written into the SQL: SQLAlchemy compiles and keeps one
+    statement for every page of the same shape, not one per page ever shown."""
+    import sqlalchemy as sa
+
+    compiled = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "snippet(" in statement or "ts_headline(" in statement:
+            compiled.append(context.compiled)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert slugs(search_faqs("appeal")) == ["how-do-i-appeal-a-decision"]
+        assert slugs(search_faqs("expedited")) == ["what-is-expedited-processing"]
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(compiled) == 2 and compiled[0] is compiled[1]
+
+
 def test_misspelt_words_find_the_answer_and_offer_did_you_mean(small_faq):
     results = search_faqs("expidited procesing")
     assert slugs(results)[0] == "what-is-expedited-processing"
