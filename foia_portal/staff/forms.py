@@ -355,6 +355,11 @@ CURSOR_PATTERN = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]+|[A-Z]{2,10}-\d{4}-\d{6,
 CURSOR_MESSAGE = "This page link is not valid any more; start from the first page."
 
 
+# `mine`, `unassigned` (any case) or something shaped like an email address; whether that address
+# is a staff member's is `queue.parse_filters`' question (the API answers 404 when not).
+ASSIGNEE_PATTERN = (
+    r"^(?:[Mm][Ii][Nn][Ee]|[Uu][Nn][Aa][Ss][Ss][Ii][Gg][Nn][Ee][Dd]|[^@\s]+@[^@\s]+)$"
+)
 OVERDUE_FALSE = ("false", "", "0", "no", "off")
 OVERDUE_TRUE = ("true", "1", "yes", "on", "y")
 
@@ -388,7 +393,12 @@ class QueueFilterForm(Form):
         "Assignee",
         filters=TEXT,
         description="“mine”, “unassigned” or a staff email address.",
-        validators=[Optional(), Length(max=254), no_control_characters],
+        validators=[
+            Optional(),
+            Length(max=254),
+            no_control_characters,
+            Regexp(ASSIGNEE_PATTERN, message="Use mine, unassigned or a staff email address."),
+        ],
     )
     overdue = BooleanField(
         "Overdue only",
