@@ -59,14 +59,13 @@ bench-deps: ## Debian's wrk, which drives the benchmark's load (root with apt on
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	else echo "wrk is not installed and cannot be installed here: apt-get install wrk"; exit 1; fi
 
-# A random seed unless FOIA_FUZZ_SEED is given (a failure names its seed: run it again with it).
-FUZZ_SEED = $(or $(FOIA_FUZZ_SEED),$(shell $(PYTHON) -c 'import random; print(random.getrandbits(32))'))
 FUZZ_EXAMPLES ?= 50
 
+# A random seed unless FOIA_FUZZ_SEED is given (a failure names its seed: run it again with it).
 fuzz: install ## Schemathesis against the API, every check and phase, a random seed (docs/api.md).
-	@echo "schemathesis: seed $(FUZZ_SEED), $(FUZZ_EXAMPLES) examples per operation and phase"
-	FOIA_FUZZ_SEED=$(FUZZ_SEED) FOIA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
-		$(BIN)/pytest -p no:xdist -q tests/integration/test_api_fuzz.py
+	@seed=$${FOIA_FUZZ_SEED:-$$($(PYTHON) -c 'import random; print(random.getrandbits(32))')}; \
+	echo "schemathesis: seed $$seed, $(FUZZ_EXAMPLES) examples per operation and phase"; \
+	FOIA_FUZZ_SEED=$$seed FOIA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:xdist -q tests/integration/test_api_fuzz.py
 
 lint:
 	$(BIN)/ruff check .

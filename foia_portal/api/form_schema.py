@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
+from foia_portal.platform.text import WHITESPACE as WS
 from foia_portal.platform.text import strip_text
 
 
@@ -82,7 +83,7 @@ def field_schema(field: Field) -> dict[str, Any]:
     elif isinstance(field, DecimalField):
         number = {"type": "number", **number_range(field)}
         # In JSON a decimal is a number or a numeric string ("12.50"): both reach the same field.
-        pattern = getattr(field, "text_pattern", r"^\s*-?[0-9]+(\.[0-9]+)?\s*$")
+        pattern = getattr(field, "text_pattern", f"^[{WS}]*-?[0-9]+(\\.[0-9]+)?[{WS}]*$")
         schema = {"anyOf": [number, {"type": "string", "pattern": pattern}]}
     elif isinstance(field, IntegerField):
         schema = {"type": "integer", **number_range(field)}
@@ -164,7 +165,8 @@ def text_schema(field: StringField) -> dict[str, Any]:
                 if maximum is not None and re.fullmatch(r"\[(?:[^\]\\]|\\.)*\]\*", core):
                     core = f"{core[:-1]}{{0,{maximum}}}"
                     schema.pop("maxLength", None)
-                schema["pattern"] = f"^\\s*(?:{core})\\s*$"
+                blank = "" if is_required(field) else "?"  # Optional(): blank is "not given"
+                schema["pattern"] = f"^[{WS}]*(?:{core}){blank}[{WS}]*$"
             elif not is_required(field) and regexp.startswith("^") and regexp.endswith("$"):
                 schema["pattern"] = f"^(?:{regexp[1:-1]})?$"  # empty is "not given"
         return schema
@@ -197,19 +199,20 @@ def text_pattern(forbidden: str, trimmed: bool, visible: bool, minimum: int, max
     """The regex for text without `forbidden` characters, not blank if `visible`, and (when it is
     `trimmed`) between `minimum` and `maximum` characters once surrounding whitespace is gone."""
     allowed = f"[^{forbidden}]" if forbidden else r"[\s\S]"
-    shown = f"[^\\s{forbidden}]"
+    shown = f"[^{WS}{forbidden}]"
+    space = f"[{WS}]"
     if not trimmed:
         # Optional() takes a blank value (any whitespace) as "not given" before any check.
-        return f"^{allowed}*{shown}{allowed}*$" if visible else f"^(?:\\s*|{allowed}*)$"
+        return f"^{allowed}*{shown}{allowed}*$" if visible else f"^(?:{space}*|{allowed}*)$"
     # What is left after trimming: one visible character, or two with `inner` between them.
     low = max(minimum - 2, 0)
     inner = f"{allowed}{{{low},{maximum - 2}}}" if maximum is not None else f"{allowed}{{{low},}}"
     one = f"{shown}|" if minimum <= 1 and (maximum is None or maximum >= 1) else ""
     text = f"(?:{one}{shown}{inner}{shown})" if maximum is None or maximum >= 2 else f"(?:{shown})"
     if visible or minimum:
-        return f"^\\s*{text}\\s*$"
+        return f"^{space}*{text}{space}*$"
     # Optional: blank (read as "not given") or such text.
-    return f"^\\s*{text}?\\s*$"
+    return f"^{space}*{text}?{space}*$"
 
 
 def blank_is_not_given(field: Field) -> bool:
@@ -264,7 +267,7 @@ def conditional_rules(field: Field) -> list[dict[str, Any]]:
     rules = []
     for validator in field.validators:
         for marker, rule in (
-            ("required_when", {"type": "string", "pattern": r"\S"}),
+            ("required_when", {"type": "string", "pattern": f"[^{WS}]"}),
             ("true_when", {"const": True}),
         ):
             checkbox = getattr(validator, marker, None)

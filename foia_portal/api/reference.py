@@ -17,13 +17,14 @@ def resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
         return resolve(document["components"]["schemas"][name], document)
-    if "allOf" in schema:
+    parts = [p for p in schema.get("allOf", []) if "if" not in p]  # if/then: rules, not fields
+    if parts:
         merged: dict[str, Any] = {
             "type": "object",
-            "properties": dict(schema.get("properties", {})),  # its own, beside the parts'
+            "properties": dict(schema.get("properties", {})),
             "required": list(schema.get("required", [])),
         }
-        for part in schema["allOf"]:
+        for part in parts:
             part = resolve(part, document)
             merged["properties"].update(part.get("properties", {}))
             merged["required"] += part.get("required", [])

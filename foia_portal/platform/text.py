@@ -19,6 +19,10 @@ SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])[.!?](?=\s+\S)")
 # The body of a regex character class, so that the OpenAPI document states the same rule.
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+# What str.strip() trims, spelled out as a character-class body. JSON Schema's regexes follow
+# ECMA-262, whose `\s` is another set (no \x85, but \ufeff), so patterns the OpenAPI document
+# states, and the checks that must agree with them, use this instead of `\s`.
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 def strip_text(value):

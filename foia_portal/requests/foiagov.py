@@ -30,6 +30,7 @@ from flask import current_app
 
 from foia_portal.core.vocabulary import Channel, FeeCategory
 from foia_portal.extensions import db
+from foia_portal.platform.text import CONTROL_CHARACTERS, WHITESPACE
 from foia_portal.requests import services
 from foia_portal.requests.models import FoiaRequest, Requester
 from foia_portal.requests.uploads import CheckedUpload, UploadRejected, check_upload
@@ -188,18 +189,20 @@ def read_string(value: Any) -> str | None:
 
 # What each kind of field takes, as regexes the OpenAPI document states too
 # (api.openapi_schemas.portal_request_schema): one rule for both.
-DIGITS_TEXT = r"\s*[0-9]+\s*"
+DIGITS_TEXT = f"[{WHITESPACE}]*[0-9]+[{WHITESPACE}]*"
 # A request_id as text: 1 and up, at most 18 digits (a BigInteger holds them all).
-ID_TEXT = r"\s*0*[1-9][0-9]{0,17}\s*"
-YES_NO_TEXT = r"\s*(?:[Yy][Ee][Ss]|[Nn][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\s*"
-BOOLEAN_TEXT = r"\s*(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy][Ee][Ss]|[Nn][Oo]|1|0)\s*"
+ID_TEXT = f"[{WHITESPACE}]*0*[1-9][0-9]{{0,17}}[{WHITESPACE}]*"
+YES_NO_TEXT = (
+    f"[{WHITESPACE}]*(?:[Yy][Ee][Ss]|[Nn][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])[{WHITESPACE}]*"
+)
+BOOLEAN_TEXT = f"[{WHITESPACE}]*(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy][Ee][Ss]|[Nn][Oo]|1|0)[{WHITESPACE}]*"
 # Base64, which may be wrapped in lines: whitespace anywhere is not data.
 BASE64_TEXT = (
-    r"\s*(?:(?:[A-Za-z0-9+/]\s*){4})*"
-    r"(?:(?:[A-Za-z0-9+/]\s*){2}=\s*=|(?:[A-Za-z0-9+/]\s*){3}=)?\s*"
+    f"[{WHITESPACE}]*(?:(?:[A-Za-z0-9+/][{WHITESPACE}]*){{4}})*"
+    f"(?:(?:[A-Za-z0-9+/][{WHITESPACE}]*){{2}}=[{WHITESPACE}]*=|(?:[A-Za-z0-9+/][{WHITESPACE}]*){{3}}=)?[{WHITESPACE}]*"
 )
 # A required text needs one character that cleaning leaves (see `clean_text`).
-VISIBLE_TEXT = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+VISIBLE_TEXT = f"[^{WHITESPACE}{CONTROL_CHARACTERS}]"
 
 
 def read_integer(value: Any) -> int | None:
@@ -275,7 +278,7 @@ def read_file(value: Any) -> PortalFile | None:
         raise ValueError("filedata is not valid base64")
     try:
         # Some encoders wrap base64 in lines: whitespace is not data.
-        content = base64.b64decode("".join(filedata.split()), validate=True)
+        content = base64.b64decode(re.sub(f"[{WHITESPACE}]", "", filedata), validate=True)
     except (binascii.Error, ValueError):
         raise ValueError("filedata is not valid base64") from None
     return PortalFile(filename or "attachment", content_type, filesize, content)

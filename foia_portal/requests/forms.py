@@ -41,6 +41,7 @@ from foia_portal.core.vocabulary import (
 from foia_portal.platform.choice_fields import ChoiceRadioField
 from foia_portal.platform.jsonforms import validate_json
 from foia_portal.platform.text import (
+    WHITESPACE,
     forbidden_characters,
     has_control_characters,
     strip_text,
@@ -89,7 +90,11 @@ def real_email(form, field):
 
 # An amount typed as text: "25", "25.50", "$1,000", up to a million dollars. The OpenAPI
 # document states this same pattern (`text_pattern`), so it is the one rule for both.
-AMOUNT_TEXT = r"\s*\$?\s*(?:[0-9]{1,3}(?:,?[0-9]{3})?(?:\.[0-9]+)?|1,?000,?000(?:\.0+)?)\s*"
+AMOUNT_TEXT = (
+    f"[{WHITESPACE}]*\\$?[{WHITESPACE}]*"
+    r"(?:[0-9]{1,3}(?:,?[0-9]{3})?(?:\.[0-9]+)?|1,?000,?000(?:\.0+)?)"
+    f"[{WHITESPACE}]*"
+)
 AMOUNT_MESSAGE = "Enter the amount in numbers, like 25 or 25.50, from 0 to 1,000,000 dollars."
 
 

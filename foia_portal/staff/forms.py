@@ -47,7 +47,7 @@ from foia_portal.platform.choice_fields import (
     ChoiceSelectMultipleField,
 )
 from foia_portal.platform.jsonforms import validate_json
-from foia_portal.platform.text import strip_text
+from foia_portal.platform.text import CONTROL_CHARACTERS, WHITESPACE, strip_text
 from foia_portal.requests.forms import FoiaRequestForm, no_control_characters
 
 TEXT = [strip_text]
@@ -361,10 +361,16 @@ QUEUE_SORT_CHOICES = choices(
 
 # A page link's shape (staff.queue.encode_cursor): "<date>_<id>", or a tracking number when
 # sorted by tracking number. A well-formed link that leads nowhere is for `queue.parse_filters`.
-CURSOR_PATTERN = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]+|[A-Z]{2,10}-\d{4}-\d{6,})$"
+CURSOR_PATTERN = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]+|[A-Z]{2,10}-[0-9]{4}-[0-9]{6,})$"
 CURSOR_MESSAGE = "This page link is not valid any more; start from the first page."
 
 
+# `mine`, `unassigned` (any case) or something shaped like an email address; whether that address
+# is a staff member's is `queue.parse_filters`' question (the API answers 404 when not).
+ADDRESS_PART = f"[^@{WHITESPACE}{CONTROL_CHARACTERS}]+"
+ASSIGNEE_PATTERN = (
+    f"^(?:[Mm][Ii][Nn][Ee]|[Uu][Nn][Aa][Ss][Ss][Ii][Gg][Nn][Ee][Dd]|{ADDRESS_PART}@{ADDRESS_PART})$"
+)
 OVERDUE_FALSE = ("false", "", "0", "no", "off")
 OVERDUE_TRUE = ("true", "1", "yes", "on", "y")
 
@@ -398,7 +404,12 @@ class QueueFilterForm(Form):
         "Assignee",
         filters=TEXT,
         description="“mine”, “unassigned” or a staff email address.",
-        validators=[Optional(), Length(max=254), no_control_characters],
+        validators=[
+            Optional(),
+            Length(max=254),
+            no_control_characters,
+            Regexp(ASSIGNEE_PATTERN, message="Use mine, unassigned or a staff email address."),
+        ],
     )
     overdue = BooleanField(
         "Overdue only",

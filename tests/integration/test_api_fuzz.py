@@ -106,6 +106,23 @@ RULES_BEYOND_JSON_SCHEMA = {
     # email_validator's rules beyond `format: email` (e.g. no .test or .invalid domains).
     "Enter an email address like name@example.com.",
 }
+# The workflow's rules on the request as it stands (staff/services.py): who it is assigned to,
+# whether the clock was stopped before, when the question was asked, the disposition chosen.
+WORKFLOW_RULES = (
+    "The request is not assigned to anyone.",
+    "Choose an active staff member by their email address.",
+    "The request is already assigned to ",
+    "The clock has already been stopped once to ask for information",
+    "The date of the requester's answer cannot be in the future.",
+    "The requester cannot have answered before the question",
+    "That is already the estimated date.",
+    "Cite the exemptions that justify withholding records.",
+    "Exemptions are cited only for a partial grant or a full denial based on exemptions.",
+)
+
+
+def beyond_json_schema(message: str) -> bool:
+    return message in RULES_BEYOND_JSON_SCHEMA or message.startswith(WORKFLOW_RULES)
 
 
 def refused_by_a_rule_beyond_json_schema(recorder, case_id: str) -> bool:
@@ -123,7 +140,7 @@ def refused_by_a_rule_beyond_json_schema(recorder, case_id: str) -> bool:
         for field_messages in json.loads(content).get("errors", {}).values()
         for message in field_messages
     }
-    return bool(messages) and messages <= RULES_BEYOND_JSON_SCHEMA
+    return bool(messages) and all(beyond_json_schema(m) for m in messages)
 
 
 def answer(recorder, case_id: str) -> str:

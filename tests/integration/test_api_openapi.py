@@ -33,6 +33,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from foia_portal.api.form_schema import field_schema, form_schema
 from foia_portal.core.vocabulary import FeeCategory, Role
 from foia_portal.extensions import db
+from foia_portal.platform.text import WHITESPACE
 from foia_portal.requests.forms import DESCRIPTION_MAX, DESCRIPTION_MIN, JSON_FIELDS
 
 PORTAL_SECRET = "openapi-test-portal-secret"
@@ -77,7 +78,7 @@ class SampleForm(Form):
                 "type": "string",
                 "maxLength": 12,
                 "minLength": 1,
-                "pattern": r"^[\s\S]*[^\s][\s\S]*$",
+                "pattern": f"^[\\s\\S]*[^{WHITESPACE}][\\s\\S]*$",
             },
         ),
         ("note", {"type": ["string", "null"], "minLength": 3, "maxLength": 40}),
