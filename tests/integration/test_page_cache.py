@@ -216,7 +216,13 @@ def test_a_run_of_new_searches_leaves_the_other_pages_cached(client, small_faq):
     assert len(statements) == 1  # only the version read: the article was not pushed out
     first, second, statements = get_twice(client, "/faq/search?q=fees")
     assert second.get_data() == first.get_data()
-    assert len(statements) == 1  # search pages are cached too, in a cache of their own
+    # Search pages are cached too, in a cache of their own: the version read is all the page
+    # costs, beside counting the search for the editors' insights (faq/insights.py).
+    page_work = [
+        s for s in statements
+        if "faq_query_day" not in s and not s.startswith(("PRAGMA synchronous", "SET LOCAL"))
+    ]  # fmt: skip
+    assert len(page_work) == 1, statements
 
 
 def test_the_cache_can_be_turned_off(app, client, small_faq):
