@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import NoReturn
 
 import click
 from flask.cli import AppGroup
@@ -14,6 +15,16 @@ from foia_portal.extensions import db
 from foia_portal.faq import insights, services, synonym_sets
 
 faq_cli = AppGroup("faq", help="Import and export the FAQ and its search synonyms.")
+
+
+def refuse_import(name: str, problems: list[str]) -> NoReturn:
+    """Roll the import back, list its problems and stop: nothing of a file is half imported."""
+    db.session.rollback()
+    for problem in problems:
+        click.echo(problem, err=True)
+    raise click.ClickException(
+        f"{len(problems)} problem(s) in {name}; nothing was imported."
+    ) from None
 
 
 @faq_cli.command("import")
@@ -35,12 +46,7 @@ def import_command(file, if_empty: bool) -> None:
     try:
         report = services.import_faqs(entries)
     except services.FaqImportError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(problem, err=True)
-        raise click.ClickException(
-            f"{len(error.problems)} problem(s) in {file.name}; nothing was imported."
-        ) from None
+        refuse_import(file.name, error.problems)
     db.session.commit()
     click.echo(
         f"Imported {file.name}: {len(report.created)} created, {len(report.updated)} updated, "
@@ -81,12 +87,7 @@ def synonyms_import_command(file, replace: bool) -> None:
     try:
         report = synonym_sets.import_sets(text, replace=replace)
     except synonym_sets.SynonymSetError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(problem, err=True)
-        raise click.ClickException(
-            f"{len(error.problems)} problem(s) in {file.name}; nothing was imported."
-        ) from None
+        refuse_import(file.name, error.problems)
     db.session.commit()
     click.echo(
         f"Imported {file.name}: {len(report.added)} added, {len(report.unchanged)} unchanged"
